@@ -1,0 +1,51 @@
+# The two commands: `make run` (portal on the embedded default) and `make test` (the whole suite).
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test browser bench bench-quick messages
+
+setup: .venv/.installed node_modules/.installed
+
+.venv/.installed: requirements.txt
+	python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The portal on SQLite with tasks in-process and the demo city loaded.
+run: setup
+	STUDYGROUP_DEV=1 $(PY) manage.py migrate --noinput -v0
+	STUDYGROUP_DEV=1 $(PY) manage.py load_demo --if-empty
+	@echo ""
+	@echo "  studygroup is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo ""
+	STUDYGROUP_DEV=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's chromium and Chinese fonts for the browser tests (needs root; skipped when present).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei gettext >/dev/null)
+
+# The whole suite: SQLite by default; DATABASE_URL/REDIS_URL point it at PostgreSQL and Redis (.ci/run does).
+test: setup browser
+	$(PY) manage.py check --settings=studygroup.settings_test
+	$(PY) manage.py makemigrations --check --dry-run --settings=studygroup.settings_test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) manage.py bench --settings=studygroup.settings_test
+
+bench-quick: setup
+	$(PY) manage.py bench --quick --settings=studygroup.settings_test
+
+# Re-extract and compile translations (each app keeps its own locale/).
+messages: setup
+	for d in committees sessions_app reports supervision; do (cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete); done
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='*/*' --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules

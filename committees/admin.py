@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Campaign, Committee, Member, Role, Theme, User
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+
+
+@admin.register(Committee)
+class CommitteeAdmin(TreeAdmin):
+    form = movenodeform_factory(Committee)
+    list_display = ["name", "code", "kind", "active"]
+    search_fields = ["name", "code"]
+    list_filter = ["kind", "active"]
+    inlines = [MemberInline]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 1
+    autocomplete_fields = ["committee"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleInline]
+    list_display = ["username", "full_name", "is_active", "is_superuser"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ["full_name"]}),)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "starts_on", "ends_on"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "committee", "active"]
+    search_fields = ["name", "committee__name"]
+    autocomplete_fields = ["committee"]

@@ -1,0 +1,166 @@
+"""The committee tree, its study-group members, users and their roles, campaigns and themes."""
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeQuerySet, MP_NodeManager
+
+code_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,39}$",
+    _("Use 1–40 lower-case letters, digits or hyphens, starting with a letter or digit."),
+)
+
+
+class CommitteeKind(models.TextChoices):
+    CITY = "city", _("City committee")  # 市委
+    COUNTY = "county", _("County/city/district committee")  # 县(市)区委
+    DEPARTMENT = "department", _("City department party committee/group")  # 市直单位党委/党组
+    GRASSROOTS = "grassroots", _("Grassroots committee")  # 基层党委
+    PROVINCE = "province", _("Provincial committee")  # 省委
+
+
+class CommitteeQuerySet(MP_NodeQuerySet):
+    def visible_to(self, user):
+        from .scope import scope_for
+
+        return scope_for(user).filter_committees(self)
+
+    def subtree_of(self, committee):
+        return self.filter(path__startswith=committee.path)
+
+
+class CommitteeManager(MP_NodeManager):
+    def get_queryset(self):
+        return CommitteeQuerySet(self.model).order_by("path")
+
+    def visible_to(self, user):
+        return self.get_queryset().visible_to(user)
+
+
+class Committee(MP_Node):
+    """A party committee (党委) or leading party group (党组) with a theory study center group.
+
+    The materialized path (treebeard) answers "this committee and everything under it" with one
+    indexed prefix query: ``path LIKE '<path>%'``.
+    """
+
+    steplen = 4
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=CommitteeKind.choices)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = CommitteeManager()
+
+    class Meta:
+        verbose_name = _("committee")  # 党委(党组)
+        verbose_name_plural = _("committees")
+        # On PostgreSQL, a prefix LIKE uses a btree index only with the pattern opclass.
+        indexes = [models.Index(fields=["path"], opclasses=["varchar_pattern_ops"], name="committee_path_prefix")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def level(self):
+        """1 = the tree's root (city), 2 = county level and city departments, 3 = grassroots, …"""
+        return self.depth
+
+    def subtree(self):
+        return Committee.objects.filter(path__startswith=self.path)
+
+    def is_within(self, other):
+        return self.path.startswith(other.path)
+
+
+class Member(models.Model):
+    """A member of a committee's theory study center group (中心组成员)."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="members", verbose_name=_("committee")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("study-group member")
+        verbose_name_plural = _("study-group members")
+        ordering = ["committee", "order", "id"]
+        indexes = [models.Index(fields=["committee", "active"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.position}）" if self.position else self.name
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class RoleKind(models.TextChoices):
+    SECRETARY = "secretary", _("Secretary")  # 中心组秘书/联络员: writes that committee's records
+    LEADER = "leader", _("Leader")  # reads the committee's subtree
+    AUDITOR = "auditor", _("Auditor")  # 巡听旁听人员: see supervision
+    ADMIN = "admin", _("Administrator")  # 宣传部 system staff: everything
+
+
+class Role(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="roles", verbose_name=_("committee")
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "committee", "kind"], name="role_unique_per_committee")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.committee}"
+
+
+class Campaign(models.Model):
+    """A study campaign, e.g. 弘扬伟大建党精神 study month (2021-10-15 → 2021-11-15)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_period_valid")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """A study theme, e.g. 十九届六中全会精神."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

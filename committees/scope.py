@@ -1,0 +1,110 @@
+"""The one scoping layer.
+
+Every queryset that a view, an export, a list or a report reads is narrowed here, so that a record
+outside the user's scope is simply not found (404), the same as a record that does not exist.
+
+- administrator: everything;
+- leader of C: C and everything under it (read);
+- auditor on C: C and everything under it (read; supervision narrows further where needed);
+- secretary of C: C itself (read and write).
+"""
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Committee, RoleKind
+
+
+@dataclass
+class Scope:
+    is_admin: bool = False
+    subtree_paths: list = field(default_factory=list)  # read: each path's whole subtree
+    exact_ids: set = field(default_factory=set)  # read: these committees only
+    write_ids: set = field(default_factory=set)  # write: records of these committees
+    roots: list = field(default_factory=list)  # the committees the user's pages start from
+
+    @property
+    def is_empty(self):
+        return not (self.is_admin or self.subtree_paths or self.exact_ids)
+
+    def committee_q(self, prefix=""):
+        """A Q over a Committee (or, with prefix "committee__", over anything with a committee)."""
+        if self.is_admin:
+            return Q()
+        parts = [Q(**{f"{prefix}path__startswith": p}) for p in _outermost(self.subtree_paths)]
+        if self.exact_ids:
+            parts.append(Q(**{f"{prefix}id__in": sorted(self.exact_ids)}))
+        if not parts:
+            return Q(pk__in=[])
+        return reduce(or_, parts)
+
+    def filter_committees(self, qs):
+        return qs.filter(self.committee_q())
+
+    def filter_by_committee(self, qs, field_name="committee"):
+        """Narrow any queryset whose rows belong to a committee through `field_name`."""
+        if self.is_admin:
+            return qs
+        if self.is_empty:
+            return qs.none()
+        return qs.filter(self.committee_q(prefix=f"{field_name}__"))
+
+    def can_read_committee(self, committee):
+        return (
+            self.is_admin
+            or committee.id in self.exact_ids
+            or any(committee.path.startswith(p) for p in self.subtree_paths)
+        )
+
+    def can_write_committee(self, committee):
+        return self.is_admin or committee.id in self.write_ids
+
+    def writable_committees(self):
+        if self.is_admin:
+            return Committee.objects.all()
+        return Committee.objects.filter(id__in=self.write_ids)
+
+
+def _outermost(paths):
+    """Drop paths that lie under another path of the list: one prefix test suffices for them."""
+    kept = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_for(user):
+    """The user's scope, computed once per user object (one query)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_studygroup_scope", None)
+    if cached is not None:
+        return cached
+    scope = Scope(is_admin=user.is_superuser)
+    for role in user.roles.select_related("committee").order_by("committee__path"):
+        committee = role.committee
+        if role.kind == RoleKind.ADMIN:
+            scope.is_admin = True
+        elif role.kind in (RoleKind.LEADER, RoleKind.AUDITOR):
+            scope.subtree_paths.append(committee.path)
+        elif role.kind == RoleKind.SECRETARY:
+            scope.exact_ids.add(committee.id)
+            scope.write_ids.add(committee.id)
+        if committee not in scope.roots:
+            scope.roots.append(committee)
+    if scope.is_admin and not scope.roots:
+        scope.roots = list(Committee.get_root_nodes())
+    user._studygroup_scope = scope
+    return scope
+
+
+def get_object_in_scope(queryset, **lookup):
+    """Fetch one row from an already-scoped queryset: missing and out of scope are the same 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404

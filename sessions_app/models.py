@@ -1,0 +1,325 @@
+"""Everything a secretary logs: study activities of every kind, attendance, evidence, the annual plan.
+
+All kinds of activity live in one table (`Activity`) with a `kind` and the few facts that kind needs,
+so that every statistic is one GROUP BY over one table (see reports/metrics.py).
+"""
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committees.models import Campaign, Committee, Member, Theme
+
+MAX_AUDIENCE = 100_000  # one lecture; a stadium-sized audience is already a typing error
+MAX_PARTICIPANTS = 100_000  # person-times of one field study or reading class
+MAX_ARTICLES = 100_000  # one counted batch of reflection articles
+MAX_PERIODS = 1_000
+MAX_DAYS = 366
+
+
+class ActivityKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Collective study")  # 中心组集体学习
+    THEMATIC = "thematic", _("Thematic study")  # 专题学习/专题研讨
+    READING_CLASS = "reading_class", _("Reading class")  # 读书班/专题读书班
+    FIRST_AGENDA = "first_agenda", _("First-agenda-item study")  # 第一议题
+    EXPERT_LECTURE = "expert_lecture", _("Expert lecture")  # 专家辅导/专题报告
+    OUTREACH_LECTURE = "outreach_lecture", _("Outreach lecture")  # 宣讲
+    FIELD_STUDY = "field_study", _("Field study")  # 参观/沉浸式体验学习
+    REFLECTION = "reflection", _("Reflection articles")  # 心得体会
+    RESEARCH_REPORT = "research_report", _("Research report")  # 调研报告
+
+
+# Kinds that are sessions of the study group itself (attendance is kept for them).
+GROUP_SESSION_KINDS = (ActivityKind.COLLECTIVE, ActivityKind.THEMATIC, ActivityKind.READING_CLASS)
+ATTENDANCE_KINDS = GROUP_SESSION_KINDS + (ActivityKind.FIRST_AGENDA, ActivityKind.EXPERT_LECTURE)
+
+
+class LecturerLevel(models.TextChoices):
+    CITY_LEADER = "city_leader", _("City-level leader")  # 市级领导
+    COUNTY_LEADER = "county_leader", _("County, district or city-department leadership member")  # 县(市)区和市直单位领导班子成员
+    GRASSROOTS = "grassroots", _("Grassroots cadre")  # 基层干部
+    OTHER = "other", _("Other lecturer")  # 宣讲团成员等
+
+
+class PlaceKind(models.TextChoices):
+    PORTFOLIO = "portfolio", _("Area of responsibility")  # 分管领域
+    ASSISTED_TOWNSHIP = "assisted_township", _("Assisted township")  # 包扶乡镇
+    CONTACT_POINT = "contact_point", _("Party-building contact point")  # 基层党建联系点
+    OTHER = "other", _("Other place")
+
+
+class DeliveryMode(models.TextChoices):
+    OFFLINE = "offline", _("Offline")  # 线下
+    ONLINE = "online", _("Online")  # 线上
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from committees.scope import scope_for
+
+        return scope_for(user).filter_by_committee(self)
+
+    def writable_by(self, user):
+        from committees.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_admin:
+            return self
+        return self.filter(committee_id__in=sorted(scope.write_ids))
+
+    def in_subtree(self, committee):
+        return self.filter(committee__path__startswith=committee.path)
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def month_is_closed(month, today=None):
+    """A month closes when the next one begins (Asia/Shanghai); entries after that are late."""
+    today = today or timezone.localdate()
+    return month_start(today) > month_start(month)
+
+
+class Activity(models.Model):
+    """One logged study activity of a committee's study group (any kind)."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="activities", verbose_name=_("committee")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices, db_index=True)
+    held_on = models.DateField(_("date held"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True)  # reading classes span days
+    month = models.DateField(_("month"), editable=False)  # first day of held_on's month, for rollups
+    title = models.CharField(_("topic"), max_length=200)
+    materials = models.TextField(_("materials studied"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="activities", verbose_name=_("campaign")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="activities", verbose_name=_("theme")
+    )
+    plan_topics = models.ManyToManyField(
+        "PlanTopic", blank=True, related_name="activities", verbose_name=_("plan topics covered")
+    )
+    # Collective / thematic study
+    led_by = models.CharField(_("led by"), max_length=60, blank=True)  # 领学
+    discussion = models.TextField(_("speeches and discussion"), blank=True)  # 研讨发言
+    # Reading class
+    period_count = models.PositiveIntegerField(
+        _("periods"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_PERIODS)]
+    )
+    day_count = models.PositiveIntegerField(
+        _("days"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)]
+    )
+    # Reading class participants / field-study person-times
+    participant_count = models.PositiveIntegerField(
+        _("participants"), null=True, blank=True, validators=[MaxValueValidator(MAX_PARTICIPANTS)]
+    )
+    # First-agenda-item study at a standing-committee meeting
+    meeting_name = models.CharField(_("meeting"), max_length=120, blank=True)
+    opened_with_study = models.BooleanField(_("opened with study"), default=True)
+    # Expert and outreach lectures
+    speaker = models.CharField(_("speaker"), max_length=60, blank=True)
+    inviting_body = models.CharField(_("inviting body"), max_length=120, blank=True)
+    delivery_mode = models.CharField(_("online or offline"), max_length=10, choices=DeliveryMode.choices, blank=True)
+    lecturer_level = models.CharField(_("lecturer level"), max_length=20, choices=LecturerLevel.choices, blank=True)
+    place_kind = models.CharField(_("place kind"), max_length=20, choices=PlaceKind.choices, blank=True)
+    audience_count = models.PositiveIntegerField(
+        _("audience"), null=True, blank=True, validators=[MaxValueValidator(MAX_AUDIENCE)]
+    )
+    # Field study
+    site = models.CharField(_("site"), max_length=120, blank=True)
+    # Reflection articles / research reports
+    author = models.CharField(_("author"), max_length=60, blank=True)
+    article_count = models.PositiveIntegerField(
+        _("articles"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_ARTICLES)]
+    )
+    # Bookkeeping
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    is_late = models.BooleanField(_("entered late"), default=False, editable=False)
+    # A form carries a fresh key; posting it twice finds the first record instead of making a second.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["month", "submission_key", "updated_at"])
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("study record")
+        verbose_name_plural = _("study records")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["committee", "month", "kind"], name="activity_committee_month"),
+            models.Index(fields=["month", "kind"], name="activity_month_kind"),
+            models.Index(fields=["committee", "-held_on", "-id"], name="activity_archive"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("held_on")),
+                name="activity_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}：{self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.held_on:
+            latest = timezone.localdate() + datetime.timedelta(days=settings.STUDY_MAX_FUTURE_DAYS)
+            if self.held_on > latest:
+                errors["held_on"] = _(
+                    "This date is in the future. Log a session after it has happened; "
+                    "upcoming sessions are filed under Filing."
+                )
+            if self.ends_on and self.ends_on < self.held_on:
+                errors["ends_on"] = _("The last day cannot be before the first day.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.held_on:
+            self.month = month_start(self.held_on)
+            if self._state.adding:
+                self.is_late = month_is_closed(self.held_on, timezone.localtime(self.created_at).date())
+        super().save(*args, **kwargs)
+
+    @property
+    def takes_attendance(self):
+        return self.kind in ATTENDANCE_KINDS
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")  # 出席
+    LATE = "late", _("Late")  # 迟到
+    EXCUSED = "excused", _("Excused")  # 请假
+    ABSENT = "absent", _("Absent")  # 缺席
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("study record")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("member"))
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    made_up_on = models.DateField(_("make-up study on"), null=True, blank=True)  # 补学
+    made_up_note = models.CharField(_("make-up study"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attendance_once_per_member")]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_status_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.member_id and self.activity_id and self.member.committee_id != self.activity.committee_id:
+            errors["member"] = _("%(name)s is not a member of this committee's study group.") % {
+                "name": self.member.name
+            }
+        if self.status == AttendanceStatus.EXCUSED and not self.reason.strip():
+            errors["reason"] = _("Give the reason for the excused absence.")
+        if self.made_up_on and self.activity_id and self.made_up_on < self.activity.held_on:
+            errors["made_up_on"] = _("Make-up study cannot be before the session itself.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def attachment_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class Attachment(models.Model):
+    """Evidence: a photo of the sign-in sheet, a scan, a PDF. Served only through a scoped view."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("study record")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class TopicSource(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned from above")  # 定题
+    FOUND = "found", _("Found in the work")  # 找题
+    SET = "set", _("Set by the leadership")  # 出题
+    SOLICITED = "solicited", _("Solicited from members")  # 征题
+    ESTABLISHED = "established", _("Established by the group")  # 立题
+
+
+class StudyPlan(models.Model):
+    """A committee's annual study plan (年度学习计划), approved by the committee secretary."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="study_plans", verbose_name=_("committee")
+    )
+    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("title"), max_length=200)
+    approved_by = models.CharField(_("approved by"), max_length=60, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("annual study plan")
+        verbose_name_plural = _("annual study plans")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="one_plan_per_year")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_approved(self):
+        return bool(self.approved_on and self.approved_by)
+
+
+class PlanTopic(models.Model):
+    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="topics", verbose_name=_("plan"))
+    title = models.CharField(_("topic"), max_length=200)
+    source = models.CharField(_("source"), max_length=20, choices=TopicSource.choices)
+    planned_month = models.PositiveSmallIntegerField(
+        _("planned month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("plan topic")
+        verbose_name_plural = _("plan topics")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,11 @@
+"""Test settings: the real settings, with a fixed key for tests and a fast password hasher."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+
+from .settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["*"]  # the test client and live server use varied host names
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
