@@ -25,7 +25,7 @@ DEMO_USERS = [
 
 def wipe_portal_data():
     """Delete every row of the portal's own apps (used by load_demo --reset)."""
-    for label in ("supervision", "reports", "sessions_app"):
+    for label in ("assessment", "supervision", "reports", "sessions_app"):
         for model in reversed(list(apps.get_app_config(label).get_models())):
             model._base_manager.all().delete()
     User.objects.all().delete()

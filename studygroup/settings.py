@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "reports",
     "supervision",
+    "assessment",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("sessions_app.urls")),
 ]

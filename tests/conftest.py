@@ -62,3 +62,42 @@ def chromium_path():
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     require(path is not None, "Debian's chromium is not installed (apt-get install chromium)")
     return path
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server, tmp_path):
+    """A headless Chromium page at a phone's 375 px width, in Simplified Chinese, against the live server."""
+    # Playwright's sync API runs an event loop in this thread; the test still touches the ORM directly.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, locale="zh-CN", accept_downloads=True, base_url=live_server.url
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            artifacts = os.environ.get("BROWSER_ARTIFACTS")
+            if artifacts:
+                os.makedirs(artifacts, exist_ok=True)
+                page.screenshot(path=os.path.join(artifacts, f"{os.getpid()}-{id(page)}.png"), full_page=True)
+            context.close()
+            browser.close()
+
+
+def browser_login(page, username, password="pw"):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,1 @@
+"""Models: knowledge tests, practical-matter tasks, the annual assessment."""
