@@ -11,3 +11,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Tests run tasks in-process; the worker test (tests/test_reports_worker.py) sends to a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+# The live server's threads must not keep connections open, or the test database can't be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
