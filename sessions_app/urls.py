@@ -5,4 +5,15 @@ from . import views
 app_name = "sessions_app"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("records/", views.archive, name="archive"),
+    path("records/new/<str:kind>/", views.record_create, name="create"),
+    path("records/<int:pk>/", views.record_detail, name="detail"),
+    path("records/<int:pk>/edit/", views.record_edit, name="edit"),
+    path("records/<int:pk>/delete/", views.record_delete, name="delete"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
 ]

@@ -1,0 +1,397 @@
+"""The record forms: one per kind, asking only what that kind needs, plus attendance and evidence.
+
+`RecordEntry` bundles the three parts a secretary fills in on one page (the record, the attendance
+rows, the files) and validates them together, because attendance depends on the committee and the
+date typed in the record form.
+"""
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Member
+
+from .models import (
+    ATTENDANCE_KINDS,
+    Activity,
+    ActivityKind,
+    AttendanceStatus,
+    PlanTopic,
+    StudyPlan,
+)
+from .uploads import ACCEPT, checked_content_type
+
+DATE_WIDGET = {"type": "date"}
+COMMON_HEAD = ["held_on", "title"]
+COMMON_TAIL = ["materials", "campaign", "theme", "plan_topics", "notes"]
+
+# The facts each kind asks for (after date and topic), and which of them are required.
+KIND_FIELDS = {
+    ActivityKind.COLLECTIVE: ["led_by", "discussion"],
+    ActivityKind.THEMATIC: ["led_by", "discussion"],
+    ActivityKind.READING_CLASS: ["ends_on", "period_count", "day_count", "participant_count"],
+    ActivityKind.FIRST_AGENDA: ["meeting_name", "opened_with_study"],
+    ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
+    ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
+    ActivityKind.FIELD_STUDY: ["site", "participant_count"],
+    ActivityKind.REFLECTION: ["author", "article_count"],
+    ActivityKind.RESEARCH_REPORT: ["author"],
+}
+KIND_REQUIRED = {
+    ActivityKind.READING_CLASS: ["ends_on", "period_count", "day_count", "participant_count"],
+    ActivityKind.FIRST_AGENDA: ["meeting_name"],
+    ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
+    ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
+    ActivityKind.FIELD_STUDY: ["site", "participant_count"],
+    ActivityKind.REFLECTION: ["article_count"],
+    ActivityKind.RESEARCH_REPORT: ["author"],
+}
+# Labels that read better for one kind than the model's generic verbose name.
+KIND_LABELS = {
+    ActivityKind.READING_CLASS: {"held_on": _("First day"), "participant_count": _("Participants")},
+    ActivityKind.FIRST_AGENDA: {"title": _("Topic studied"), "meeting_name": _("Meeting (e.g. standing committee)")},
+    ActivityKind.OUTREACH_LECTURE: {"speaker": _("Lecturer"), "audience_count": _("Audience (people)")},
+    ActivityKind.FIELD_STUDY: {"participant_count": _("Participants (person-times)")},
+    ActivityKind.REFLECTION: {"title": _("Title or subject"), "article_count": _("Number of articles")},
+    ActivityKind.RESEARCH_REPORT: {"title": _("Report title")},
+}
+KIND_HELP = {
+    ActivityKind.REFLECTION: {
+        "author": _("One article: its author. A counted batch: leave empty and give the number of articles."),
+    },
+}
+
+
+def kind_fields(kind):
+    return COMMON_HEAD + KIND_FIELDS[kind] + COMMON_TAIL
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content and size, errors name the file."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        checked, errors = [], []
+        for upload in files:
+            try:
+                upload = super().clean(upload, initial)
+                checked.append((upload, checked_content_type(upload)))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, topic):
+        return f"{topic.plan.year} · {topic.title}"
+
+
+class ActivityForm(forms.ModelForm):
+    """The record itself. Built per kind by `activity_form_class`; never used bare."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    attachments = MultipleFileField(
+        label=_("Photos and scans"),
+        required=False,
+        help_text=_("Photos of the sign-in sheet, scans or PDFs; up to 10 MB each."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["held_on"]  # replaced per kind
+        widgets = {
+            "held_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "materials": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "discussion": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"plan_topics": TopicChoiceField}
+
+    def __init__(self, *args, kind, writable_committees, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fixed_committee = committee
+        if "committee" in self.fields:
+            self.fields["committee"].queryset = writable_committees
+            self.fields["committee"].widget.attrs["data-reload"] = "committee"
+        for name in KIND_REQUIRED.get(kind, ()):
+            self.fields[name].required = True
+        for name, label in KIND_LABELS.get(kind, {}).items():
+            self.fields[name].label = label
+        for name, text in KIND_HELP.get(kind, {}).items():
+            self.fields[name].help_text = text
+        for name in ("audience_count", "participant_count", "period_count", "day_count", "article_count"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
+        if "held_on" in self.fields:
+            self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if kind == ActivityKind.REFLECTION and not self.instance.pk:
+            self.fields["article_count"].initial = 1
+        if not self.is_bound and not self.initial.get("submission_key"):
+            self.initial["submission_key"] = uuid.uuid4()
+        self._limit_plan_topics(writable_committees)
+
+    def _limit_plan_topics(self, writable_committees):
+        """Offer topics of the plans of this year and last year (and of the record's own year)."""
+        today = timezone.localdate()
+        years = {today.year, today.year - 1}
+        if self.instance.held_on:
+            years.add(self.instance.held_on.year)
+        committees = [self.fixed_committee] if self.fixed_committee else writable_committees
+        self.fields["plan_topics"].queryset = (
+            PlanTopic.objects.filter(plan__committee__in=committees, plan__year__in=sorted(years))
+            .select_related("plan")
+            .order_by("-plan__year", "order", "id")
+        )
+        self.fields["plan_topics"].widget = forms.CheckboxSelectMultiple()
+        self.fields["plan_topics"].widget.choices = self.fields["plan_topics"].choices
+
+    def chosen_committee(self):
+        """The committee the record is for: fixed, or picked (valid) in the form; None if not yet known."""
+        if self.fixed_committee:
+            return self.fixed_committee
+        return self.cleaned_data.get("committee") if hasattr(self, "cleaned_data") else None
+
+    def clean(self):
+        cleaned = super().clean()
+        committee = self.chosen_committee()
+        held_on = cleaned.get("held_on")
+        topics = cleaned.get("plan_topics") or []
+        wrong = [t for t in topics if committee and held_on and (t.plan.committee_id != committee.id or t.plan.year != held_on.year)]
+        if wrong:
+            self.add_error("plan_topics", _("Pick topics from this committee's study plan for the year the record is dated."))
+        if self.kind == ActivityKind.REFLECTION and cleaned.get("article_count") == 1 and not cleaned.get("author"):
+            self.add_error("author", _("Give the author of the article, or the number of articles in the batch."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks (future dates, last day before first day) need the committee on the instance.
+        if self.fixed_committee and not self.instance.committee_id:
+            self.instance.committee = self.fixed_committee
+        super()._post_clean()
+
+
+_form_classes = {}
+
+
+def activity_form_class(kind, *, with_committee):
+    key = (kind, with_committee)
+    if key not in _form_classes:
+        fields = (["committee"] if with_committee else []) + kind_fields(kind)
+        _form_classes[key] = forms.modelform_factory(Activity, form=ActivityForm, fields=fields)
+    return _form_classes[key]
+
+
+class AttendanceRowForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("attendance"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT)
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+    made_up_on = forms.DateField(
+        label=_("make-up study on"), required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
+    made_up_note = forms.CharField(label=_("make-up study"), max_length=200, required=False)
+
+    member_obj = None  # set by the formset for display
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == AttendanceStatus.EXCUSED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for the excused absence."))
+        return cleaned
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    """One row per study-group member; `members` is {id: Member} of the record's committee."""
+
+    def __init__(self, *args, members, **kwargs):
+        self.members = members
+        super().__init__(*args, **kwargs)
+        for form in self.forms:
+            member_id = form.data.get(form.add_prefix("member")) if form.is_bound else form.initial.get("member")
+            try:
+                form.member_obj = self.members.get(int(member_id))
+            except (TypeError, ValueError):
+                form.member_obj = None
+
+    def check(self, *, held_on):
+        """Cross-checks against the record: members of this committee only, once each, make-up after the session."""
+        seen = set()
+        for form in self.forms:
+            member_id = form.cleaned_data.get("member") if hasattr(form, "cleaned_data") else None
+            if member_id is None:
+                continue
+            if member_id not in self.members:
+                form.add_error("member", _("This person is not a member of this committee's study group."))
+            elif member_id in seen:
+                form.add_error("member", _("This member is listed twice."))
+            seen.add(member_id)
+            made_up_on = form.cleaned_data.get("made_up_on")
+            if made_up_on and held_on and made_up_on < held_on:
+                form.add_error("made_up_on", _("Make-up study cannot be before the session itself."))
+
+    def rows(self):
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseAttendanceFormSet, extra=0, max_num=500)
+
+
+def members_for(committee, activity=None):
+    """Active members, plus anyone already on this record's attendance (they may have left since)."""
+    if committee is None:
+        return {}
+    members = Member.objects.filter(committee=committee)
+    if activity is not None and activity.pk:
+        members = members.filter(active=True) | members.filter(attendance__activity=activity)
+    else:
+        members = members.filter(active=True)
+    return {m.id: m for m in members.distinct().order_by("order", "id")}
+
+
+class RecordEntry:
+    """The record form, its attendance rows and its files, validated together."""
+
+    prefix_attendance = "att"
+
+    def __init__(
+        self, *, kind, writable_committees, sole_committee=None, data=None, files=None, instance=None,
+        initial_committee=None,
+    ):
+        self.kind = kind
+        self.instance = instance or Activity(kind=kind)
+        editing = self.instance.pk is not None
+        fixed = self.instance.committee if editing else sole_committee
+        form_class = activity_form_class(kind, with_committee=fixed is None)
+        initial = {"committee": initial_committee} if fixed is None and initial_committee else {}
+        self.form = form_class(
+            data, files, instance=self.instance, kind=kind, committee=fixed,
+            writable_committees=writable_committees, initial=initial,
+        )
+        self.remove_attachments = None
+        if editing and self.instance.attachments.exists():
+            self.remove_attachments = forms.ModelMultipleChoiceField(
+                queryset=self.instance.attachments.all(), required=False, widget=forms.CheckboxSelectMultiple,
+            )
+        committee = fixed or self._posted_committee(data, writable_committees) or initial_committee
+        self.committee = committee
+        self.attendance = None
+        if kind in ATTENDANCE_KINDS:
+            members = members_for(committee, self.instance if editing else None)
+            self.attendance = AttendanceFormSet(
+                data, prefix=self.prefix_attendance, members=members,
+                initial=None if data is not None else self._initial_rows(members),
+            )
+
+    def _posted_committee(self, data, writable_committees):
+        if data is None or "committee" not in self.form.fields:
+            return None
+        try:
+            return writable_committees.get(pk=int(data.get("committee")))
+        except (TypeError, ValueError, writable_committees.model.DoesNotExist):
+            return None
+
+    def _initial_rows(self, members):
+        existing = {}
+        if self.instance.pk:
+            existing = {a.member_id: a for a in self.instance.attendance.all()}
+        rows = []
+        for member_id in members:
+            row = existing.get(member_id)
+            if row:
+                rows.append({
+                    "member": member_id, "status": row.status, "reason": row.reason,
+                    "made_up_on": row.made_up_on, "made_up_note": row.made_up_note,
+                })
+            else:
+                rows.append({"member": member_id, "status": AttendanceStatus.PRESENT})
+        return rows
+
+    def is_valid(self):
+        form_ok = self.form.is_valid()
+        removal_ok = True
+        if self.remove_attachments is not None:
+            try:
+                self.removed = self.remove_attachments.clean(self.form.data.getlist("remove_attachments"))
+            except ValidationError:
+                removal_ok = False
+        else:
+            self.removed = []
+        if self.attendance is None:
+            return form_ok and removal_ok
+        rows_ok = self.attendance.is_valid()
+        self.attendance.check(held_on=self.form.cleaned_data.get("held_on"))
+        rows_ok = rows_ok and not any(f.errors for f in self.attendance.forms)
+        return form_ok and rows_ok and removal_ok
+
+    @property
+    def has_files_error(self):
+        return bool(self.form.errors.get("attachments"))
+
+    def record_data(self):
+        """The record's own facts (no committee, topics, key or files), for the services."""
+        skip = {"committee", "plan_topics", "submission_key", "attachments"}
+        return {name: value for name, value in self.form.cleaned_data.items() if name not in skip}
+
+
+class StudyPlanForm(forms.ModelForm):
+    class Meta:
+        model = StudyPlan
+        fields = ["committee", "year", "title", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, writable_committees, sole_committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk or sole_committee:
+            del self.fields["committee"]
+            if not self.instance.pk:
+                self.instance.committee = sole_committee
+        else:
+            self.fields["committee"].queryset = writable_committees
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        committee = cleaned.get("committee") or getattr(self.instance, "committee", None)
+        year = cleaned.get("year")
+        if committee and year:
+            clash = StudyPlan.objects.filter(committee=committee, year=year).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("year", _("This committee already has a study plan for %(year)s.") % {"year": year})
+        return cleaned
+
+
+class PlanTopicForm(forms.ModelForm):
+    class Meta:
+        model = PlanTopic
+        fields = ["title", "source", "planned_month"]
+        widgets = {"planned_month": forms.NumberInput(attrs={"min": 1, "max": 12, "inputmode": "numeric"})}
+
+
+PlanTopicFormSet = forms.inlineformset_factory(
+    StudyPlan, PlanTopic, form=PlanTopicForm, extra=3, can_delete=True, max_num=200
+)
+
+
+class PlanApprovalForm(forms.Form):
+    approved_by = forms.CharField(label=_("Approved by (committee secretary)"), max_length=60)
+    approved_on = forms.DateField(label=_("approved on"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
+
+    def clean_approved_on(self):
+        day = self.cleaned_data["approved_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The approval date cannot be in the future."))
+        return day
