@@ -1,0 +1,156 @@
+"""Reads: who can be drawn, what a user may see, the figures of a round and of the tasks."""
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Rank
+
+from committees.models import Committee, Member
+from committees.scope import scope_for
+
+from .models import AssessmentScore, PracticalTask, Strata, TaskLevel, TaskStatus, TestRound, TestSitting
+
+STEPLEN = Committee.steplen
+
+
+# ---------------------------------------------------------------- knowledge tests
+
+
+def _stratum_namer(root, strata):
+    """A function committee path → stratum key, for the strata mode of a round rooted at `root`."""
+    if strata == Strata.LEVEL:
+        return lambda path: f"level-{len(path) // STEPLEN}"
+    if strata == Strata.COUNTY:
+        depth = len(root.path) + STEPLEN
+        branches = dict(
+            Committee.objects.filter(path__startswith=root.path, depth__lte=root.depth + 1).values_list("path", "code")
+        )
+        return lambda path: branches[path[:depth]] if len(path) >= depth else branches[root.path]
+    return lambda path: "all"
+
+
+def test_candidates(*, committee, strata):
+    """Active members of active committees in the subtree: ({stratum: [member id, …]}, {member id: committee id}).
+
+    Ids are listed in ascending order so the frozen list reads the same however the database returns rows.
+    """
+    name = _stratum_namer(committee, strata)
+    rows = (
+        Member.objects.filter(active=True, committee__active=True, committee__path__startswith=committee.path)
+        .order_by("id")
+        .values_list("id", "committee_id", "committee__path")
+    )
+    by_stratum, committee_of = {}, {}
+    for member_id, committee_id, path in rows:
+        by_stratum.setdefault(name(path), []).append(member_id)
+        committee_of[member_id] = committee_id
+    return by_stratum, committee_of
+
+
+def test_rounds_for(user):
+    return TestRound.objects.visible_to(user).select_related("committee")
+
+
+def test_round_figures(test_round):
+    """Person-tests, scored, passed and the pass rate of one round (one query)."""
+    figures = test_round.sittings.aggregate(
+        person_tests=Count("id"),
+        scored=Count("id", filter=Q(score__isnull=False)),
+        passed=Count("id", filter=Q(passed=True)),
+    )
+    figures["pass_rate"] = round(100 * figures["passed"] / figures["scored"], 1) if figures["scored"] else None
+    return figures
+
+
+def test_round_strata(test_round):
+    """Per stratum: candidates, drawn (from the frozen list), scored and passed (one query)."""
+    counts = {
+        row["stratum"]: row
+        for row in test_round.sittings.values("stratum").annotate(
+            scored=Count("id", filter=Q(score__isnull=False)), passed=Count("id", filter=Q(passed=True))
+        )
+    }
+    return [
+        {
+            "stratum": key,
+            "candidates": len(ids),
+            "drawn": test_round.allocation.get(key, 0),
+            "scored": counts.get(key, {}).get("scored", 0),
+            "passed": counts.get(key, {}).get("passed", 0),
+        }
+        for key, ids in sorted(test_round.candidates.items())
+    ]
+
+
+def test_sittings_of(test_round):
+    return (
+        TestSitting.objects.filter(round=test_round)
+        .select_related("member", "committee")
+        .order_by("committee__path", "member__order", "member_id")
+    )
+
+
+def test_totals(rounds):
+    """Rounds and person-tests over a queryset of rounds (T13), pass rate of the scored ones."""
+    sittings = TestSitting.objects.filter(round__in=rounds)
+    figures = sittings.aggregate(
+        person_tests=Count("id"),
+        scored=Count("id", filter=Q(score__isnull=False)),
+        passed=Count("id", filter=Q(passed=True)),
+    )
+    figures["rounds"] = rounds.count()
+    figures["pass_rate"] = round(100 * figures["passed"] / figures["scored"], 1) if figures["scored"] else None
+    return figures
+
+
+# ---------------------------------------------------------------- practical-matter tasks
+
+
+def practical_tasks_for(user):
+    return PracticalTask.objects.visible_to(user).select_related("committee")
+
+
+def practical_task_figures(tasks, *, today):
+    """City-level, county-level, done, overdue and the completion rate over a queryset of tasks (one query, T15)."""
+    figures = tasks.order_by().aggregate(
+        total=Count("id"),
+        city=Count("id", filter=Q(level=TaskLevel.CITY)),
+        county=Count("id", filter=Q(level=TaskLevel.COUNTY)),
+        done=Count("id", filter=Q(status=TaskStatus.DONE)),
+        overdue=Count("id", filter=~Q(status=TaskStatus.DONE) & Q(due_on__lt=today)),
+    )
+    figures["completion_rate"] = round(100 * figures["done"] / figures["total"], 1) if figures["total"] else None
+    return figures
+
+
+# ---------------------------------------------------------------- annual assessment
+
+
+def assessment_ranking(user, *, year, kind=None):
+    """The scores of the committees the user can see, ranked among themselves (rank 1 = best)."""
+    scores = AssessmentScore.objects.visible_to(user).filter(year=year)
+    if kind:
+        scores = scores.filter(committee__kind=kind)
+    return scores.select_related("committee").annotate(
+        rank=Window(Rank(), order_by=F("points").desc())
+    ).order_by("-points", "committee__path")
+
+
+def assessment_score_for(user, *, year, code):
+    from committees.scope import get_object_in_scope
+
+    scores = AssessmentScore.objects.visible_to(user).filter(year=year).select_related("committee")
+    return get_object_in_scope(scores, committee__code=code)
+
+
+def assessment_years(user):
+    return list(
+        AssessmentScore.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+def readable_committee_or_none(user, code):
+    if not code:
+        return None
+    return Committee.objects.visible_to(user).filter(code=code).first()
+
+
+def scope_is_empty(user):
+    return scope_for(user).is_empty
