@@ -1,0 +1,347 @@
+"""Reads for the leader's pages: the dashboard reads only rollup tables, the drill-down reads the records.
+
+Every committee a page shows comes through the scope layer (`Committee.objects.visible_to`), and every
+record list through `scope_for(user).filter_by_committee`, so that out of scope is a plain 404.
+"""
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from committees.models import Campaign, Committee, Theme
+from committees.scope import get_object_in_scope, scope_for
+
+from . import metrics as registry
+from .forms import PERIOD_YTD
+from .models import MetricValue, MonthStatus
+
+# ---------------------------------------------------------------- months
+
+
+def month_end(month):
+    """The first day of the next month (an exclusive upper bound)."""
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def year_months(month):
+    """January .. `month` of month's year."""
+    return [datetime.date(month.year, m, 1) for m in range(1, month.month + 1)]
+
+
+def default_month():
+    """The last closed month, or the current month when none is closed yet."""
+    last = MonthStatus.objects.filter(closed_at__isnull=False).order_by("-month").values_list("month", flat=True)
+    return last.first() or timezone.localdate().replace(day=1)
+
+
+def month_status(month):
+    return MonthStatus.objects.filter(month=month).first()
+
+
+# ---------------------------------------------------------------- committees in scope
+
+
+def start_committee(user):
+    """The committee a user's pages start from: their first root (admins: the tree's root)."""
+    scope = scope_for(user)
+    if scope.is_empty or not scope.roots:
+        raise Http404
+    return scope.roots[0]
+
+
+def committee_for(user, code):
+    """The committee `code` if the user may read it, else 404 (missing and out of scope look alike)."""
+    if not code:
+        return start_committee(user)
+    return get_object_in_scope(Committee.objects.visible_to(user), code=code)
+
+
+def reads_subtree(user, committee):
+    """Whether the user may read everything under `committee` (leaders, auditors, admins) or only
+    the committee itself (a secretary): a secretary's figures are then the committee's own group."""
+    scope = scope_for(user)
+    return scope.is_admin or any(committee.path.startswith(p) for p in scope.subtree_paths)
+
+
+def breadcrumb(user, committee):
+    """committee's ancestors the user may read, root first, ending with committee itself."""
+    steplen = Committee.steplen
+    prefixes = [committee.path[:n] for n in range(steplen, len(committee.path) + 1, steplen)]
+    return list(Committee.objects.visible_to(user).filter(path__in=prefixes).order_by("depth"))
+
+
+def sub_committees(user, committee):
+    """Direct sub-committees, only when the user may read the subtree."""
+    if not reads_subtree(user, committee):
+        return []
+    return list(
+        Committee.objects.visible_to(user)
+        .filter(path__startswith=committee.path, depth=committee.depth + 1)
+        .order_by("path")
+    )
+
+
+# ---------------------------------------------------------------- metrics and filters
+
+
+def filter_values(metric, prefix):
+    """The values a metric's filters compare `prefix` (campaign/theme) with."""
+    values = set()
+    for lookup, value in metric.filters.items():
+        if lookup.split("__")[0] != prefix or isinstance(value, bool):
+            continue
+        for item in value if isinstance(value, (list, tuple, set)) else [value]:
+            values.add(str(getattr(item, "pk", item)))
+    return values
+
+
+def ties_to(metric, prefix, obj):
+    """Whether the metric counts only rows of this campaign/theme (by code or by id)."""
+    return bool(filter_values(metric, prefix) & {str(obj.code), str(obj.pk)})
+
+
+def dashboard_metrics(*, campaign=None, theme=None):
+    """The registered metrics, narrowed to those tied to the campaign and/or theme when one is chosen."""
+    chosen = registry.all_metrics()
+    if campaign is not None:
+        chosen = [m for m in chosen if ties_to(m, "campaign", campaign)]
+    if theme is not None:
+        chosen = [m for m in chosen if ties_to(m, "theme", theme)]
+    return chosen
+
+
+def campaigns_and_themes():
+    return list(Campaign.objects.all()), list(Theme.objects.all())
+
+
+def find_by_code(objects, code):
+    return next((o for o in objects if o.code == code), None) if code else None
+
+
+# ---------------------------------------------------------------- figures (rollup tables only)
+
+
+@dataclass
+class Figure:
+    """One card: a metric's month and year-to-date figure (a ratio: percents, with its two figures)."""
+
+    metric: object  # the registry's Metric or Ratio
+    value: object = 0  # the month
+    ytd: object = 0  # January .. the month
+    uses_own: bool = False  # the committee's own group rather than its whole subtree
+    numerator: object = None
+    denominator: object = None
+
+    @property
+    def is_ratio(self):
+        return isinstance(self.metric, registry.Ratio)
+
+
+def headline_uses_own(metric, subtree_readable):
+    return metric.scope == registry.OWN or not subtree_readable
+
+
+def card_figures(committee, month, metrics, subtree_readable):
+    """The cards, read with reports.figures.figures_for, the one reader the `stats` command and the
+    bulletin use too. A secretary (who reads their own committee only) gets the own-group figures."""
+    from .figures import figures_for  # imported late: the figures module imports the registry at load
+
+    keys = {m.key for m in metrics}
+    ratios = [r for r in registry.all_ratios() if r.numerator in keys and r.denominator in keys]
+    read = figures_for(committee, month, keys=[*sorted(keys), *(r.key for r in ratios)])
+    by_key = {f.key: Figure(f.definition, f.month_value, f.ytd_value) for f in read.items if not f.is_ratio}
+    if not subtree_readable:
+        by_key = own_group_figures(committee, month, by_key)
+    for figure in by_key.values():
+        figure.uses_own = headline_uses_own(figure.metric, subtree_readable)
+    cards = [by_key[m.key] for m in metrics if m.key in by_key]
+    for ratio in ratios:
+        num, den = by_key[ratio.numerator], by_key[ratio.denominator]
+        value, ytd = ratio.value(num.value, den.value), ratio.value(num.ytd, den.ytd)
+        cards.append(Figure(ratio, value, ytd, num.uses_own, num, den))
+    return cards
+
+
+def own_group_figures(committee, month, by_key):
+    """The same figures, of the committee's own group (one query on the rollup table)."""
+    rows = MetricValue.objects.filter(committee=committee, month=month, metric__in=list(by_key))
+    own = {metric: (value, ytd) for metric, value, ytd in rows.values_list("metric", "own", "own_ytd")}
+    return {key: Figure(f.metric, *own.get(key, (0, 0))) for key, f in by_key.items()}
+
+
+def headline(row, metric, subtree_readable):
+    """(month value, year to date) of one MetricValue row (None: a missing row is 0), read from the
+    columns the metric itself names, as reports.figures does."""
+    if row is None:
+        return 0, 0
+    if not subtree_readable:
+        return row.own, row.own_ytd
+    return getattr(row, metric.month_value_field), getattr(row, metric.headline_field)
+
+
+@dataclass
+class YearValues:
+    """One committee's rollup rows of one metric for a year: {month: MetricValue}, one query."""
+
+    rows: dict = field(default_factory=dict)
+
+    def row(self, month):
+        return self.rows.get(month)
+
+
+def committee_year_values(committee, month, metric):
+    qs = MetricValue.objects.filter(
+        committee=committee, metric=metric.key, month__gte=month.replace(month=1), month__lte=month
+    )
+    return YearValues({value.month: value for value in qs})
+
+
+def trend(year_values, month, metric, subtree_readable):
+    """[(month, month value, year to date)] from January to `month`."""
+    points = []
+    for m in year_months(month):
+        value, ytd = headline(year_values.row(m), metric, subtree_readable)
+        points.append((m, value, ytd))
+    return points
+
+
+def children_year_values(children, month, metric):
+    """{committee id: {month: MetricValue}} of the direct sub-committees for one metric, one query."""
+    rows = {}
+    qs = MetricValue.objects.filter(
+        committee_id__in=[c.id for c in children], metric=metric.key,
+        month__gte=month.replace(month=1), month__lte=month,
+    )
+    for value in qs:
+        rows.setdefault(value.committee_id, {})[value.month] = value
+    return rows
+
+
+@dataclass
+class BreakdownRow:
+    committee: object
+    value: int
+    ytd: int
+    cells: list  # [(month, value)] January .. month, for the completeness heatmap
+
+    @property
+    def reported_months(self):
+        return sum(1 for _, v in self.cells if v)
+
+
+def breakdown(children, month, metric):
+    """Per direct sub-committee: the month, the year to date, and each month's value (the heatmap)."""
+    rows_by_child = children_year_values(children, month, metric)
+    result = []
+    for child in children:
+        by_month = rows_by_child.get(child.id, {})
+        value, ytd = headline(by_month.get(month), metric, True)
+        cells = [(m, headline(by_month.get(m), metric, True)[0]) for m in year_months(month)]
+        result.append(BreakdownRow(child, value, ytd, cells))
+    return result
+
+
+# ---------------------------------------------------------------- drill-down (the records behind a figure)
+
+
+def get_metric(key):
+    try:
+        return registry.get(key)
+    except KeyError:
+        raise Http404
+
+
+def drill_rows(user, metric, committee, month, period):
+    """Exactly the rows the figure counts: the metric's own records for the committee (own group or
+    subtree, as the metric defines it) and the period, narrowed to the user's scope. A secretary's
+    figures are their own group's, and so are their rows."""
+    qs = metric.records(
+        committee, month, own=headline_uses_own(metric, reads_subtree(user, committee)), ytd=period == PERIOD_YTD,
+    )
+    qs = scope_for(user).filter_by_committee(qs, metric.committee_field)
+    return qs.select_related(metric.committee_field).order_by(f"-{metric.date_field}", "-pk")
+
+
+def drill_total(qs, metric):
+    """The figure the rows add up to: a count, or the sum of the metric's field."""
+    if metric.aggregate == registry.SUM:
+        return qs.order_by().aggregate(total=Sum(metric.value_field))["total"] or 0
+    return qs.order_by().aggregate(total=Count("pk"))["total"]
+
+
+def resolve(obj, path):
+    """obj.a.b for the ORM path 'a__b' (None on a missing link)."""
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+@dataclass
+class DrillRow:
+    date: object
+    committee: object
+    text: str
+    value: object
+    url: str
+
+
+def drill_row(obj, metric):
+    get_url = getattr(obj, "get_absolute_url", None)
+    return DrillRow(
+        date=resolve(obj, metric.date_field),
+        committee=resolve(obj, metric.committee_field),
+        text=str(obj),
+        value=resolve(obj, metric.value_field) if metric.aggregate == registry.SUM else 1,
+        url=get_url() if callable(get_url) else "",
+    )
+
+
+# ---------------------------------------------------------------- the dashboard, assembled
+
+
+@dataclass
+class DashboardPage:
+    committee: object
+    month: object
+    subtree_readable: bool
+    crumbs: list
+    children: list
+    status: object
+    metrics: list
+    figures: list
+    chosen: object  # the metric of the trend, breakdown and heatmap
+    trend: list
+    breakdown: list
+    campaigns: list
+    themes: list
+    campaign: object
+    theme: object
+
+    @property
+    def months(self):
+        return year_months(self.month)
+
+
+def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_code=None, theme_code=None):
+    """Everything the dashboard shows, from a fixed number of queries on rollup tables and committees."""
+    committee = committee_for(user, code)
+    month = month or default_month()
+    subtree_readable = reads_subtree(user, committee)
+    campaigns, themes = campaigns_and_themes()
+    campaign, theme = find_by_code(campaigns, campaign_code), find_by_code(themes, theme_code)
+    metrics = dashboard_metrics(campaign=campaign, theme=theme)
+    chosen = next((m for m in metrics if m.key == metric_key), metrics[0] if metrics else None)
+    children = sub_committees(user, committee)
+    return DashboardPage(
+        committee=committee, month=month, subtree_readable=subtree_readable,
+        crumbs=breadcrumb(user, committee), children=children, status=month_status(month),
+        metrics=metrics, figures=card_figures(committee, month, metrics, subtree_readable), chosen=chosen,
+        trend=trend(committee_year_values(committee, month, chosen), month, chosen, subtree_readable)
+        if chosen else [],
+        breakdown=breakdown(children, month, chosen) if chosen and children else [],
+        campaigns=campaigns, themes=themes, campaign=campaign, theme=theme,
+    )

@@ -1,0 +1,129 @@
+"""The leader's pages: dashboard, drill-down (with CSV/XLSX export) and the bulletin (通报)."""
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from committees.scope import scope_for
+
+from . import bulletin as bulletins
+from . import exports, selectors
+from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
+
+DRILL_PAGE_SIZE = 50
+
+
+def drill_url(metric_key, committee, month, period=PERIOD_MONTH, **extra):
+    query = {"committee": committee.code, "month": f"{month:%Y-%m}", "period": period, **extra}
+    return f"{reverse('reports:drilldown', args=[metric_key])}?{urlencode(query)}"
+
+
+def dashboard_url(committee, month, **extra):
+    query = {"committee": committee.code, "month": f"{month:%Y-%m}", **{k: v for k, v in extra.items() if v}}
+    return f"{reverse('reports:dashboard')}?{urlencode(query)}"
+
+
+def _chart_data(page):
+    """What the ECharts script draws, with the drill-down URL of every bar and point."""
+    if page.chosen is None:
+        return {}
+    key, committee = page.chosen.key, page.committee
+    return {
+        "metric": str(page.chosen.label),
+        "unit": str(page.chosen.unit),
+        "labels": {"month": _("Month"), "ytd": _("Year to date")},
+        "trend": [
+            {"month": f"{m:%Y-%m}", "value": v, "ytd": y, "url": drill_url(key, committee, m)}
+            for m, v, y in page.trend
+        ],
+        "breakdown": [
+            {"name": row.committee.name, "value": row.value, "url": drill_url(key, row.committee, page.month)}
+            for row in page.breakdown
+        ],
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form = DashboardForm(request.GET)
+    page = selectors.dashboard_page(
+        request.user, code=form.value("committee"), month=form.value("month"), metric_key=form.value("metric"),
+        campaign_code=form.value("campaign"), theme_code=form.value("theme"),
+    )
+    return render(request, "reports/dashboard.html", {
+        "page": page, "form": form, "chart_data": _chart_data(page), "is_admin": scope_for(request.user).is_admin,
+    })
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """Admins only: queue the month's rollup again (h2a's `rollup_request`)."""
+    if not scope_for(request.user).is_admin:
+        raise Http404
+    month = parse_month(request.POST.get("month", ""))
+    if month is None:
+        raise Http404
+    from .services import rollup_request
+
+    rollup_request(months=[month])
+    messages.success(request, _("The figures of %(month)s are being recomputed.") % {"month": f"{month:%Y-%m}"})
+    committee = selectors.committee_for(request.user, request.POST.get("committee") or None)
+    return redirect(dashboard_url(committee, month))
+
+
+def _drill_context(request, metric_key):
+    form = DrilldownForm(request.GET)
+    metric = selectors.get_metric(metric_key)
+    committee = selectors.committee_for(request.user, form.value("committee"))
+    month = form.value("month") or selectors.default_month()
+    period = form.value("period") or PERIOD_MONTH
+    rows = selectors.drill_rows(request.user, metric, committee, month, period)
+    return {"metric": metric, "committee": committee, "month": month, "period": period, "rows": rows}
+
+
+@login_required
+@require_GET
+def drilldown(request, metric):
+    context = _drill_context(request, metric)
+    export = request.GET.get("format")
+    if export in exports.FORMATS:
+        return exports.drill_response(export, **context)
+    rows = context["rows"]
+    page_obj = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+    metric_obj = context["metric"]
+    context.update({
+        "page_obj": page_obj,
+        "items": [selectors.drill_row(obj, metric_obj) for obj in page_obj],
+        "total": selectors.drill_total(rows, metric_obj),
+        "is_sum": metric_obj.aggregate == "sum",
+        "period_ytd": PERIOD_YTD,
+        "back_url": dashboard_url(context["committee"], context["month"], metric=metric_obj.key),
+        "export_query": urlencode({
+            "committee": context["committee"].code, "month": f"{context['month']:%Y-%m}", "period": context["period"],
+        }),
+    })
+    return render(request, "reports/drilldown.html", context)
+
+
+@login_required
+@require_GET
+def bulletin(request):
+    form = DashboardForm(request.GET)
+    committee = selectors.committee_for(request.user, form.value("committee"))
+    month = form.value("month") or selectors.default_month()
+    document = bulletins.build(committee, month, subtree_readable=selectors.reads_subtree(request.user, committee))
+    export = request.GET.get("format")
+    if export in exports.FORMATS and export != "csv":
+        return exports.bulletin_response(export, document)
+    return render(request, "reports/bulletin.html", {
+        "document": document, "committee": committee, "month": month,
+        "query": urlencode({"committee": committee.code, "month": f"{month:%Y-%m}"}),
+    })
