@@ -4,7 +4,7 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from .models import Activity
@@ -30,7 +30,7 @@ def _value(record, name):
         return str(getattr(record, f"get_{name}_display")())
     value = getattr(record, name)
     if name in BOOL_FIELDS:
-        return _g("Yes") if value else _g("No")
+        return gettext("Yes") if value else gettext("No")
     if name == "created_at":
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if name in ("committee", "campaign", "theme"):
@@ -61,7 +61,7 @@ def csv_response(queryset):
 
 def xlsx_response(queryset):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_g("Study records"))
+    sheet = workbook.create_sheet(gettext("Study records"))
     sheet.append(headers())
     for row in rows(queryset):
         sheet.append(row)

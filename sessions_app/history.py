@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Campaign, Committee, Member, Theme
@@ -46,7 +46,7 @@ def record_history(activity):
     member_names = names.get("member", {})
     entries += _entries(
         row_versions, Attendance, names,
-        subject=lambda v: _g("Attendance of %(name)s") % {"name": member_names.get(v.member_id, "?")},
+        subject=lambda v: gettext("Attendance of %(name)s") % {"name": member_names.get(v.member_id, "?")},
         group_by=lambda v: v.id,
     )
     entries.sort(key=lambda e: e.when, reverse=True)
@@ -85,7 +85,7 @@ def _display(model_field, value, names):
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
-        return _g("Yes") if value else _g("No")
+        return gettext("Yes") if value else gettext("No")
     if isinstance(model_field, models.DateField):
         return date_format(value, "Y-m-d")
     return str(value)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.scope import scope_for
@@ -63,10 +63,10 @@ def _plan_form(request, plan):
     topics = PlanTopicFormSet(data, instance=plan, prefix="topics")
     if data is not None and form.is_valid() and topics.is_valid():
         plan = study_plan_save(user=request.user, plan=form.save(commit=False), topics_formset=topics)
-        messages.success(request, _g("Study plan saved."))
+        messages.success(request, gettext("Study plan saved."))
         return redirect("sessions_app:plan_detail", pk=plan.pk)
     if data is not None:
-        messages.error(request, _g("The plan was not saved. Please correct the fields marked below."))
+        messages.error(request, gettext("The plan was not saved. Please correct the fields marked below."))
     return render(request, "sessions_app/plan_form.html", {"form": form, "topics": topics, "plan": plan})
 
 
@@ -78,7 +78,7 @@ def plan_approve(request, pk):
     form = PlanApprovalForm(request.POST)
     if form.is_valid():
         study_plan_approve(user=request.user, plan=plan, **form.cleaned_data)
-        messages.success(request, _g("The plan is marked as approved."))
+        messages.success(request, gettext("The plan is marked as approved."))
         return redirect("sessions_app:plan_detail", pk=plan.pk)
     visible = plan_for_detail(request.user, pk)
     return render(request, "sessions_app/plan_detail.html", {

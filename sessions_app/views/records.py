@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from committees.scope import scope_for
@@ -58,7 +58,7 @@ def record_create(request, kind):
     if request.method == "POST":
         existing = _already_created(request)
         if existing is not None:
-            messages.info(request, _g("This record was already saved; here it is."))
+            messages.info(request, gettext("This record was already saved; here it is."))
             return redirect("sessions_app:detail", pk=existing.pk)
     initial_committee = _initial_committee(request, committees) if sole is None else None
     entry = RecordEntry(
@@ -74,7 +74,7 @@ def record_create(request, kind):
             files=entry.form.cleaned_data.get("attachments") or [],
             submission_key=entry.form.cleaned_data.get("submission_key"),
         )
-        messages.success(request, _g("Saved: %(record)s") % {"record": activity})
+        messages.success(request, gettext("Saved: %(record)s") % {"record": activity})
         return redirect("sessions_app:detail", pk=activity.pk)
     return _render_form(request, entry, kind, creating=True)
 
@@ -89,7 +89,7 @@ def _initial_committee(request, committees):
 def _render_form(request, entry, kind, *, creating):
     failed = request.method == "POST"
     if failed:
-        messages.error(request, _g("The record was not saved. Please correct the fields marked below."))
+        messages.error(request, gettext("The record was not saved. Please correct the fields marked below."))
     return render(request, "sessions_app/record_form.html", {
         "entry": entry, "form": entry.form, "kind": kind, "kind_label": kind.label, "icon": KIND_ICONS[kind],
         "creating": creating, "reselect_files": failed and bool(request.FILES),
@@ -115,7 +115,7 @@ def record_edit(request, pk):
             files=entry.form.cleaned_data.get("attachments") or [],
             remove_attachments=entry.removed,
         )
-        messages.success(request, _g("Saved: %(record)s") % {"record": activity})
+        messages.success(request, gettext("Saved: %(record)s") % {"record": activity})
         return redirect("sessions_app:detail", pk=activity.pk)
     return _render_form(request, entry, kind, creating=False)
 
@@ -128,7 +128,7 @@ def record_delete(request, pk):
     if request.method == "POST":
         label = str(activity)
         activity_delete(user=request.user, activity=activity)
-        messages.success(request, _g("Deleted: %(record)s") % {"record": label})
+        messages.success(request, gettext("Deleted: %(record)s") % {"record": label})
         return redirect("sessions_app:archive")
     return render(request, "sessions_app/record_confirm_delete.html", {"activity": activity})
 
@@ -165,7 +165,7 @@ def _facts(activity):
         else:
             value = getattr(activity, name)
         if isinstance(value, bool):
-            value = _g("Yes") if value else _g("No")
+            value = gettext("Yes") if value else gettext("No")
         if value in (None, ""):
             continue
         facts.append((labels.get(name, model_field.verbose_name), value))
