@@ -1,4 +1,24 @@
 from django.urls import path
 
+from . import views
+
 app_name = "supervision"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("filings/", views.filings, name="filings"),
+    path("filings/new/", views.filing_create, name="filing_create"),
+    path("filings/<int:pk>/link/", views.filing_link, name="filing_link"),
+    path("unfiled/", views.unfiled, name="unfiled"),
+    path("draws/", views.draws, name="draws"),
+    path("draws/new/", views.draw_create, name="draw_create"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw"),
+    path("draws/<int:pk>/verify/", views.draw_verify, name="draw_verify"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("assignments/<int:assignment_pk>/visit/", views.visit_start, name="visit_start"),
+    path("sessions/<int:activity_pk>/visit/", views.visit_start_activity, name="visit_start_activity"),
+    path("rectifications/", views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/close/", views.rectification_close, name="rectification_close"),
+    path("notifications/", views.notifications, name="notifications"),
+]

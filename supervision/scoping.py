@@ -1,0 +1,91 @@
+"""Who sees what in supervision, on top of committees/scope.py.
+
+- administrator: everything;
+- leader of C: filings, visits (submitted) and rectifications of C's subtree;
+- secretary of C: C's filings, and C's visits and rectifications once the visit is submitted (not drafts);
+- auditor: the filings of the committees they may visit (their Auditor profile's subtrees; without a profile,
+  the subtree of their auditor role) and their own visits, drafts included — nothing else.
+"""
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from committees.models import RoleKind
+from committees.scope import _outermost, scope_for
+
+
+@dataclass
+class SupervisionScope:
+    is_admin: bool = False
+    leader_paths: list = field(default_factory=list)
+    secretary_ids: set = field(default_factory=set)
+    auditor: object = None  # the user's active Auditor profile, if any
+    auditor_paths: list = field(default_factory=list)  # subtrees the auditor may visit
+
+    @property
+    def is_leader(self):
+        return self.is_admin or bool(self.leader_paths)
+
+    def committee_q(self, prefix, *, paths, ids=()):
+        parts = [Q(**{f"{prefix}path__startswith": p}) for p in _outermost(paths)]
+        if ids:
+            parts.append(Q(**{f"{prefix}id__in": sorted(ids)}))
+        return reduce(or_, parts) if parts else Q(pk__in=[])
+
+    def may_visit_path(self, path):
+        return any(path.startswith(p) for p in self.auditor_paths)
+
+
+def supervision_scope(user):
+    """Computed once per user object (two small queries)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return SupervisionScope()
+    cached = getattr(user, "_supervision_scope", None)
+    if cached is not None:
+        return cached
+    from .models import Auditor
+
+    scope = SupervisionScope(is_admin=scope_for(user).is_admin)
+    auditor_role_paths = []
+    for kind, cid, path in user.roles.values_list("kind", "committee_id", "committee__path"):
+        if kind == RoleKind.LEADER:
+            scope.leader_paths.append(path)
+        elif kind == RoleKind.SECRETARY:
+            scope.secretary_ids.add(cid)
+        elif kind == RoleKind.AUDITOR:
+            auditor_role_paths.append(path)
+    profile = Auditor.objects.filter(user=user).first()
+    if profile is None:
+        scope.auditor_paths = auditor_role_paths
+    elif profile.active:
+        scope.auditor = profile
+        scope.auditor_paths = list(profile.may_visit.values_list("path", flat=True))
+    user._supervision_scope = scope
+    return scope
+
+
+def supervision_committee_q(user, prefix=""):
+    """Committees whose filings (and logged sessions) the user may read in supervision pages."""
+    scope = supervision_scope(user)
+    if scope.is_admin:
+        return Q()
+    return scope.committee_q(prefix, paths=scope.leader_paths + scope.auditor_paths, ids=scope.secretary_ids)
+
+
+def visit_q(user, prefix=""):
+    """Visits the user may read: their own (drafts too), and submitted ones of committees they lead or keep."""
+    scope = supervision_scope(user)
+    if scope.is_admin:
+        return Q()
+    readers = scope.committee_q(f"{prefix}committee__", paths=scope.leader_paths, ids=scope.secretary_ids)
+    visible = Q(**{f"{prefix}status": "submitted"}) & readers
+    if scope.auditor is not None:
+        visible |= Q(**{f"{prefix}auditor": scope.auditor})
+    return visible
+
+
+def has_conflict(home_path, path):
+    """An auditor never visits their own committee, nor one above or below it."""
+    return path.startswith(home_path) or home_path.startswith(path)

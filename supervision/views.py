@@ -1,0 +1,353 @@
+"""Thin views: read the request, call one selector or service, render. Out of scope is always 404."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committees.models import Committee
+from committees.scope import get_object_in_scope, scope_for
+
+from . import selectors, services
+from .forms import DrawForm, FilingForm, FilingLinkForm, RectificationCloseForm, RectificationFormSet, VisitForm
+from .models import Assignment, ChecklistItem, Draw, Notification, RectificationStatus, Visit
+from .scoping import supervision_scope
+
+
+def _render(request, template, context):
+    context.setdefault("sv", supervision_scope(request.user))
+    return render(request, template, context)
+
+
+def _page(request, qs, per_page=25):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def home(request):
+    scope = supervision_scope(request.user)
+    year = _year(request)
+    context = {"sv": scope, "year": year, "today": timezone.localdate()}
+    if scope.is_leader or scope.secretary_ids:
+        context["figures"] = selectors.overview(request.user, year)
+        visits = selectors.visits_for(request.user).submitted().filter(visited_on__year=year)
+        context["discrepancies"] = visits.filter(discrepancy=True)[:10]
+        context["findings"] = visits.exclude(findings="")[:10]
+    if scope.is_leader:
+        context["coverage"] = selectors.visit_coverage(request.user, year)
+    if scope.auditor is not None:
+        context["assignments"] = selectors.assignments_for(scope.auditor).filter(visit__isnull=True)[:20]
+        context["my_drafts"] = Visit.objects.filter(auditor=scope.auditor, status="draft")[:20]
+    return _render(request, "supervision/home.html", context)
+
+
+# ------------------------------------------------------------------ filings
+
+
+@login_required
+def filings(request):
+    status = request.GET.get("status", "")
+    qs = selectors.filings_for(request.user)
+    today = timezone.localdate()
+    if status == "upcoming":
+        qs = qs.filter(planned_on__gte=today)
+    elif status == "held":
+        qs = qs.filter(activity__isnull=False)
+    elif status == "unheld":
+        qs = qs.unheld(today)
+    can_file = scope_for(request.user).is_admin or bool(scope_for(request.user).write_ids)
+    return _render(request, "supervision/filings.html", {
+        "page": _page(request, qs.order_by("-planned_on", "-id")), "status": status, "today": today,
+        "can_file": can_file, "writable": scope_for(request.user).write_ids, "is_admin": scope_for(request.user).is_admin,
+    })
+
+
+@login_required
+def filing_create(request):
+    committees = list(scope_for(request.user).writable_committees().order_by("path")[:500])
+    if not committees:
+        raise Http404
+    form = FilingForm(request.POST or None, committees=Committee.objects.filter(pk__in=[c.pk for c in committees]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.filing_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("The session was filed."))
+            return redirect("supervision:filings")
+    return _render(request, "supervision/filing_form.html", {"form": form})
+
+
+@login_required
+def filing_link(request, pk):
+    scope = scope_for(request.user)
+    qs = selectors.filings_for(request.user)
+    if not scope.is_admin:
+        qs = qs.filter(committee_id__in=sorted(scope.write_ids))
+    filing = get_object_in_scope(qs, pk=pk)
+    form = FilingLinkForm(request.POST or None, filing=filing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.filing_link(filing=filing, activity=form.cleaned_data["activity"])
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("The filing is linked to the session held."))
+            return redirect("supervision:filings")
+    return _render(request, "supervision/filing_link.html", {"form": form, "filing": filing})
+
+
+@login_required
+def unfiled(request):
+    year = _year(request)
+    qs = selectors.sessions_without_filing(request.user).filter(held_on__year=year).order_by("-held_on", "-id")
+    return _render(request, "supervision/unfiled.html", {"page": _page(request, qs), "year": year})
+
+
+# ------------------------------------------------------------------ draws
+
+
+def _draw_roots(user):
+    scope = supervision_scope(user)
+    if not scope.is_leader:
+        raise Http404
+    if scope.is_admin:
+        return Committee.objects.filter(depth__lte=2)
+    return Committee.objects.filter(scope.committee_q("", paths=scope.leader_paths), depth__lte=2)
+
+
+def _draws_for(user):
+    scope = supervision_scope(user)
+    if scope.is_admin:
+        return Draw.objects.all()
+    return Draw.objects.filter(scope.committee_q("root__", paths=scope.leader_paths))
+
+
+@login_required
+def draws(request):
+    _draw_roots(request.user)
+    qs = _draws_for(request.user).select_related("root")
+    return _render(request, "supervision/draws.html", {"page": _page(request, qs)})
+
+
+@login_required
+def draw_create(request):
+    form = DrawForm(request.POST or None, roots=_draw_roots(request.user).order_by("path"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = services.draw_create(
+                user=request.user, root=data["root"], period_start=data["period_start"], period_end=data["period_end"],
+                strata=data["strata"], size=data["sample_size"], rate=(data["rate"] or 0) / 100, seed=data["seed"],
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("The draw was made and the auditors notified."))
+            return redirect("supervision:draw", pk=draw.pk)
+    return _render(request, "supervision/draw_form.html", {"form": form})
+
+
+@login_required
+def draw_detail(request, pk):
+    draw = get_object_in_scope(_draws_for(request.user).select_related("root"), pk=pk)
+    rows = draw.assignment_rows.select_related("filing__committee", "auditor__user", "visit")
+    return _render(request, "supervision/draw_detail.html", {"draw": draw, "rows": rows})
+
+
+@login_required
+@require_POST
+def draw_verify(request, pk):
+    draw = get_object_in_scope(_draws_for(request.user), pk=pk)
+    if services.draw_verify(draw=draw):
+        messages.success(request, _("Verified: re-running the draw from its seed gives the same sample and assignments."))
+    else:
+        messages.error(request, _("Verification failed: the stored result differs from a re-run of the draw."))
+    return redirect("supervision:draw", pk=draw.pk)
+
+
+# ------------------------------------------------------------------ visits
+
+
+def _auditor(user):
+    scope = supervision_scope(user)
+    if scope.auditor is None:
+        raise Http404
+    return scope
+
+
+@login_required
+def visit_start(request, assignment_pk):
+    """A visit to an assigned, drawn session."""
+    scope = _auditor(request.user)
+    qs = Assignment.objects.filter(auditor=scope.auditor).select_related("filing__committee", "filing__activity")
+    assignment = get_object_in_scope(qs, pk=assignment_pk)
+    existing = Visit.objects.filter(assignment=assignment).first()
+    if existing:
+        return redirect("supervision:visit_edit" if existing.is_draft else "supervision:visit", pk=existing.pk)
+    filing = assignment.filing
+    target = {"committee": filing.committee, "kind": filing.kind, "filing": filing, "activity": filing.activity,
+              "assignment": assignment}
+    return _visit_form(request, scope, target, initial_date=filing.planned_on, draft_key=f"visit-a{assignment.pk}")
+
+
+@login_required
+def visit_start_activity(request, activity_pk):
+    """A visit to a logged session in the auditor's subtrees, free of conflict (巡听 without a draw)."""
+    scope = _auditor(request.user)
+    activity = get_object_in_scope(selectors.visitable_activities(request.user), pk=activity_pk)
+    existing = Visit.objects.filter(auditor=scope.auditor, activity=activity).first()
+    if existing:
+        return redirect("supervision:visit_edit" if existing.is_draft else "supervision:visit", pk=existing.pk)
+    filing = getattr(activity, "filing", None)
+    target = {"committee": activity.committee, "kind": activity.kind, "filing": filing, "activity": activity,
+              "assignment": None}
+    return _visit_form(request, scope, target, initial_date=activity.held_on, draft_key=f"visit-s{activity.pk}")
+
+
+@login_required
+def visit_edit(request, pk):
+    scope = _auditor(request.user)
+    visit = get_object_in_scope(Visit.objects.filter(auditor=scope.auditor, status="draft").select_related("committee"), pk=pk)
+    return _visit_form(request, scope, None, visit=visit, draft_key=f"visit-{visit.pk}")
+
+
+def _visit_initial(visit, initial_date):
+    if visit is None:
+        return {"visited_on": min(initial_date, timezone.localdate())}, []
+    initial = {"visited_on": visit.visited_on, "observed_count": visit.observed_count, "findings": visit.findings}
+    initial.update({f"rating_{r.item_id}": r.score for r in visit.ratings.all()})
+    rects = [{"description": r.description, "owner": r.owner, "due_on": r.due_on} for r in visit.rectifications.all()]
+    return initial, rects
+
+
+def _visit_form(request, scope, target, *, visit=None, initial_date=None, draft_key):
+    items = list(ChecklistItem.objects.filter(active=True))
+    initial, rects = _visit_initial(visit, initial_date)
+    form = VisitForm(request.POST or None, items=items, initial=initial)
+    # Rows are always posted as new rows (INITIAL_FORMS=0): a blanked row is simply dropped.
+    formset = RectificationFormSet(request.POST, prefix="rect") if request.method == "POST" else (
+        RectificationFormSet(prefix="rect", initial=rects)
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        filled = [f for f in formset.forms if f.has_changed() and f.cleaned_data]
+        try:
+            saved = services.visit_save(
+                auditor=scope.auditor, visit=visit, target=target, visited_on=form.cleaned_data["visited_on"],
+                observed_count=form.cleaned_data["observed_count"], findings=form.cleaned_data["findings"],
+                ratings=form.ratings(), rectifications=[f.cleaned_data for f in filled],
+                submit="submit" in request.POST,
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form, filled)
+        else:
+            if saved.is_draft:
+                messages.info(request, _("Draft saved. Only you can see it until you submit it."))
+            else:
+                messages.success(request, _("The visit was submitted."))
+            return redirect(f"{saved.get_absolute_url()}?cleared={draft_key}")
+    committee = visit.committee if visit else target["committee"]
+    return _render(request, "supervision/visit_form.html", {
+        "form": form, "formset": formset, "committee": committee, "visit": visit, "draft_key": draft_key,
+        "target": target, "activity": (visit.activity if visit else target["activity"]),
+    })
+
+
+def _apply_errors(exc, form, row_forms=()):
+    """Put a service's errors at the fields that caused them (rectification rows are "rect-<i>-<field>")."""
+    for key, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        if key and key.startswith("rect-"):
+            _, index, name = key.split("-", 2)
+            row_forms[int(index)].add_error(name, errors)
+        elif key in form.fields:
+            form.add_error(key, errors)
+        else:
+            form.add_error(None, errors)
+
+
+@login_required
+def visits(request):
+    qs = selectors.visits_for(request.user)
+    if request.GET.get("discrepancy") == "1":
+        qs = qs.filter(discrepancy=True)
+    if request.GET.get("findings") == "1":
+        qs = qs.exclude(findings="")
+    if request.GET.get("mine") == "1":
+        qs = qs.filter(auditor__user=request.user)
+    return _render(request, "supervision/visits.html", {"page": _page(request, qs)})
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_in_scope(selectors.visits_for(request.user), pk=pk)
+    ratings = visit.ratings.select_related("item")
+    return _render(request, "supervision/visit_detail.html", {
+        "visit": visit, "ratings": ratings, "rectifications": visit.rectifications.all(),
+        "cleared": request.GET.get("cleared", "")[:40], "can_edit": visit.is_draft and visit.auditor.user_id == request.user.pk,
+    })
+
+
+# ------------------------------------------------------------------ rectifications
+
+
+@login_required
+def rectifications(request):
+    status = request.GET.get("status", "")
+    qs = selectors.rectifications_for(request.user)
+    if status in RectificationStatus.values:
+        qs = qs.filter(status=status)
+    elif status == "overdue":
+        qs = qs.overdue(timezone.localdate())
+    return _render(request, "supervision/rectifications.html", {
+        "page": _page(request, qs), "status": status, "today": timezone.localdate(),
+    })
+
+
+def _closable(user):
+    """Who follows up: the visiting auditor, the committee's secretary, an administrator."""
+    scope = supervision_scope(user)
+    qs = selectors.rectifications_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(Q(visit__auditor__user=user) | Q(committee_id__in=sorted(scope.secretary_ids)))
+
+
+@login_required
+def rectification_close(request, pk):
+    rect = get_object_in_scope(_closable(request.user).filter(status=RectificationStatus.OPEN), pk=pk)
+    form = RectificationCloseForm(request.POST or None, initial={"evidence_note": rect.evidence_note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rectification_close(rectification=rect, user=request.user, evidence_note=form.cleaned_data["evidence_note"])
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("The rectification item is closed."))
+            return redirect("supervision:visit", pk=rect.visit_id)
+    return _render(request, "supervision/rectification_close.html", {"form": form, "rect": rect})
+
+
+# ------------------------------------------------------------------ notifications
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("supervision:notifications")
+    return _render(request, "supervision/notifications.html", {"page": _page(request, qs)})
