@@ -38,11 +38,16 @@ test: setup browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=studygroup.settings_test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The benchmark runs on its own database only (it refuses any other): PostgreSQL sg_bench (created and
+# migrated if missing; the data set is reused, BENCH_ARGS=--rebuild regenerates it), or a SQLite file.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sg_bench
+BENCH_QUICK_DATABASE_URL ?= sqlite:///var/bench-quick.sqlite3
+
 bench: setup
-	$(PY) manage.py bench --settings=studygroup.settings_test
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --settings=studygroup.settings_test $(BENCH_ARGS)
 
 bench-quick: setup
-	$(PY) manage.py bench --quick --settings=studygroup.settings_test
+	DATABASE_URL=$(BENCH_QUICK_DATABASE_URL) $(PY) manage.py bench --quick --settings=studygroup.settings_test $(BENCH_ARGS)
 
 # Re-extract and compile translations (each app keeps its own locale/).
 messages: setup

@@ -1,0 +1,165 @@
+"""`make bench` / `make bench-quick`: the benchmark of issue 3 (see bench/).
+
+Builds (or reuses) a data set in its own database, then measures in one run: the full rollup against
+a plain-SQL baseline (and that they agree row for row), one dirty month, the rollup's peak memory,
+and the leader pages' server time and SQL queries per request beside a trivial page. Prints the
+table and writes bench/results.{md,json} (quick: bench/results-quick.{md,json}).
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from bench import baseline, dataset, generator, harness, report
+
+# The size whose query counts are compared with this run's ("queries per request do not grow").
+COMPARE_SIZE = {"full": "quick", "quick": "tiny"}
+DRILL_METRIC = "study_sessions"
+
+
+class Command(BaseCommand):
+    help = "Benchmark: rollup vs a plain-SQL baseline, dirty month, memory, dashboard and drill-down times."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quick", action="store_true", help="Small data (SQLite allowed), under a minute.")
+        parser.add_argument("--size", choices=sorted(generator.SIZES), help="Data set size (default: full).")
+        parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set even if it exists.")
+        parser.add_argument("--requests", type=int, default=50, help="Timed requests per page (after warm-up).")
+        parser.add_argument("--queries-only", action="store_true",
+                            help="Only build, roll up and count SQL queries per page (used for the size comparison).")
+        parser.add_argument("--json-out", help="Write the raw results here instead of bench/.")
+        parser.add_argument("--compare-url", help="Database URL for the smaller data set the query counts are "
+                            "compared with (default: this database's name + '_small' / a tiny SQLite file).")
+        parser.add_argument("--no-compare", action="store_true", help="Skip the smaller data set comparison.")
+
+    def handle(self, *args, quick, size, rebuild, requests, queries_only, json_out, compare_url, no_compare,
+               **options):
+        size = generator.SIZES[size or ("quick" if quick else "full")]
+        dataset.guard()
+        if dataset.create_if_missing():
+            self.stdout.write(f"Created database {dataset.describe()}.")
+        dataset.migrate()
+        summary, built, seconds = dataset.ensure(size, rebuild=rebuild, stdout=self.stdout)
+        self.stdout.write(
+            f"Data set {size.name}: {summary['committees']:,} committees, {summary['records']:,} records "
+            + (f"(built in {seconds:.1f} s)" if built else "(reused; --rebuild to regenerate)")
+        )
+        months = generator.month_starts(size)
+        positions = self._positions()
+        results = {
+            "size": size.name, "database": dataset.describe(), "machine": _machine(),
+            "dataset": {**summary, "built_now": built, "build_seconds": seconds if built else None},
+        }
+        if queries_only:
+            return self._queries_only(results, months, positions, json_out)
+        results["rollup"] = self._rollup(months)
+        results["memory"] = harness.measure_rollup_memory(months)
+        self.stdout.write(f"Memory: {json.dumps(results['memory'])}")
+        urls = harness.page_urls(positions, months[-1], DRILL_METRIC)
+        results["pages"] = harness.measure_pages(urls, requests=requests)
+        if not no_compare:
+            results["small_size_queries"] = self._compare_size(size, compare_url)
+        results["finished_at"] = timezone.localtime().isoformat(timespec="seconds")
+        self._write(results, quick=size.name != "full", json_out=json_out)
+
+    def _positions(self):
+        """Committee codes of the measured leaders: the root, a county, a leaf."""
+        from committees.models import Committee
+
+        rows = list(Committee.objects.order_by("path").values_list("path", "depth", "numchild", "code"))
+        codes = {path: code for path, _, _, code in rows}
+        return {name: codes[path] for name, path in generator.bench_positions(rows).items()}
+
+    def _rollup(self, months):
+        from reports.models import MetricValue, MonthStatus
+
+        out = {"months": [m.isoformat() for m in (months[0], months[-1])]}
+        harness.warm_cache()
+        # Both start from an empty table with the same indexes: the cost of writing the rows counts.
+        _empty(MetricValue)
+        _empty(MonthStatus)
+        out["baseline_seconds"] = baseline.build(months)["seconds"]
+        self.stdout.write(f"Baseline (plain SQL): {out['baseline_seconds']:.2f} s")
+        out["full_rollup_seconds"] = harness.measure_full_rollup(months)
+        self.stdout.write(f"Full rollup of {len(months)} months: {out['full_rollup_seconds']:.2f} s")
+        out["comparison"] = baseline.compare(months, [m.key for m in baseline.activity_metrics()])
+        self.stdout.write(f"Agreement: {json.dumps(out['comparison'], ensure_ascii=False)}")
+        out["dirty_month"] = months[-1].isoformat()
+        out["dirty_month_seconds"] = harness.measure_dirty_month(months[-1])
+        mid = months[-6]
+        out["dirty_mid_year_month"] = mid.isoformat()
+        out["dirty_mid_year_month_seconds"] = harness.measure_dirty_month(mid)
+        self.stdout.write(
+            f"Dirty month {months[-1]:%Y-%m}: {out['dirty_month_seconds']:.2f} s; "
+            f"{mid:%Y-%m} (refreshes the later months' year to date): {out['dirty_mid_year_month_seconds']:.2f} s"
+        )
+        baseline.drop_tables()
+        return out
+
+    def _queries_only(self, results, months, positions, json_out):
+        from reports.rollup import rollup_months
+
+        rollup_months(months)
+        urls = harness.page_urls(positions, months[-1], DRILL_METRIC)
+        results["pages"] = harness.measure_pages(urls, requests=0, count_queries_only=True)
+        text = json.dumps(results, indent=2, default=str)
+        if json_out:
+            Path(json_out).write_text(text)
+        else:
+            self.stdout.write(text)
+
+    def _compare_size(self, size, compare_url):
+        """Run the smaller data set in a child process on its own database and read its query counts."""
+        small = COMPARE_SIZE.get(size.name)
+        if small is None:
+            return {}
+        url = compare_url or _sibling_url(small)
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+            path = out.name
+        env = {**os.environ, "DATABASE_URL": url}
+        command = [sys.executable, "manage.py", "bench", "--size", small, "--queries-only", "--json-out", path]
+        self.stdout.write(f"Query counts at size {small} on {url} …")
+        done = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            return {"size": small, "error": done.stderr[-2000:]}
+        data = json.loads(Path(path).read_text())
+        os.unlink(path)
+        return {"size": small, "database": data.get("database"), "dataset": data.get("dataset"),
+                "pages": data.get("pages", {})}
+
+    def _write(self, results, *, quick, json_out):
+        if json_out:
+            Path(json_out).write_text(json.dumps(results, indent=2, default=str))
+            return
+        json_path, md_path = report.write(results, quick=quick)
+        self.stdout.write("")
+        self.stdout.write(report.markdown(results))
+        self.stdout.write(f"Wrote {json_path} and {md_path}.")
+
+
+def _sibling_url(size_name):
+    """The smaller data set's database, next to this one: sg_bench → sg_bench_quick; SQLite → var/bench-tiny."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}_{size_name}"
+    return f"sqlite:///{Path(settings.VAR_DIR) / f'bench-{size_name}.sqlite3'}"
+
+
+def _empty(model):
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'TRUNCATE "{table}"' if connection.vendor == "postgresql" else f'DELETE FROM "{table}"')
+
+
+def _machine():
+    return f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()})"
+
