@@ -73,9 +73,10 @@ def percent(value):
 
 
 def month_words(month):
-    return _("%(month_name)s %(year)d") % {
-        "month_name": calendar.month_name[month.month], "month": month.month, "year": month.year,
-    }
+    """"2021年12月" / "December 2021" (calendar names are English; Chinese writes the number)."""
+    if _chinese():
+        return f"{month.year}年{month.month}月"
+    return f"{calendar.month_name[month.month]} {month.year}"
 
 
 def group_name(committee):

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"no committee with code {code!r}")
             return found
-        root = Committee.get_root_nodes().first()
+        root = Committee.objects.filter(depth=1).order_by("path").first()
         if root is None:
             raise CommandError("there are no committees; load one with `manage.py load_demo`")
         return root
