@@ -9,7 +9,18 @@ from committees.demo_tree import build_tree
 from committees.models import Campaign, Committee, RoleKind, Theme, User
 from committees.services import user_create_with_role
 
-from .models import Activity, ActivityKind, Attendance, AttendanceStatus, LecturerLevel, PlaceKind
+from .models import (
+    GROUP_SESSION_KINDS,
+    Activity,
+    ActivityKind,
+    Attendance,
+    AttendanceStatus,
+    LecturerLevel,
+    PlaceKind,
+    PlanTopic,
+    StudyPlan,
+    TopicSource,
+)
 
 DEMO_PASSWORD = "demo12345"
 DEMO_USERS = [
@@ -50,6 +61,12 @@ def create_campaigns_and_themes():
         code="party-spirit-2021", name="弘扬伟大建党精神学习月",
         starts_on=datetime.date(2021, 10, 15), ends_on=datetime.date(2021, 11, 15),
     )
+    # A campaign running now, so that the demo's recent records can carry a campaign tag.
+    today = timezone.localdate()
+    Campaign.objects.create(
+        code=f"study-month-{today:%Y}", name="深入学习贯彻党的创新理论专题学习月",
+        starts_on=today - datetime.timedelta(days=45), ends_on=today + datetime.timedelta(days=15),
+    )
     themes = {
         "plenum-6": Theme.objects.create(code="plenum-6", name="十九届六中全会精神"),
         "party-history": Theme.objects.create(code="party-history", name="党史学习教育"),
@@ -69,6 +86,7 @@ def build_default(stdout):
     logins = create_demo_users(tree)
     _, themes = create_campaigns_and_themes()
     build_recent_records(tree, themes, months=4, seed=2026)
+    build_study_plans(seed=2026)
     stdout.write(f"Built {len(tree)} committees and {Activity.objects.count()} records.")
     return logins
 
@@ -84,6 +102,7 @@ def build_recent_records(tree, themes, *, months, seed):
     rng = random.Random(seed)
     some_day = _days_in_past_months(months, rng)
     theme_list = list(themes.values())
+    current = Campaign.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on").first()
     for committee in Committee.objects.prefetch_related("members"):
         members = list(committee.members.all())
         for _ in range(rng.randint(3, 8)):
@@ -92,6 +111,8 @@ def build_recent_records(tree, themes, *, months, seed):
                 committee=committee, kind=kind, held_on=some_day(), title=rng.choice(TOPICS),
                 theme=rng.choice(theme_list + [None, None]),
             )
+            if current and activity.held_on >= current.starts_on and rng.random() < 0.6:
+                activity.campaign = current
             _fill_kind_facts(activity, rng, members)
             activity.created_at = timezone.make_aware(
                 datetime.datetime.combine(activity.held_on, datetime.time(18)) + datetime.timedelta(days=rng.randint(0, 3))
@@ -141,9 +162,49 @@ def _attendance(activity, members, rng):
     rows = []
     for member in members:
         status = rng.choices(list(AttendanceStatus), weights=[85, 4, 9, 2])[0]
-        reason = "因公出差" if status == AttendanceStatus.EXCUSED else ""
-        rows.append(Attendance(activity=activity, member=member, status=status, reason=reason))
+        row = Attendance(activity=activity, member=member, status=status)
+        if status == AttendanceStatus.EXCUSED:
+            row.reason = rng.choice(["因公出差", "参加上级会议", "病假"])
+        if status in (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT) and rng.random() < 0.7:
+            row.made_up_on = min(activity.held_on + datetime.timedelta(days=rng.randint(1, 7)), timezone.localdate())
+            row.made_up_note = rng.choice(["自学会议材料并提交学习笔记", "参加下一次集中学习时补学"])
+        rows.append(row)
     Attendance.objects.bulk_create(rows)
+
+
+PLAN_TOPICS = [
+    ("学习习近平新时代中国特色社会主义思想", TopicSource.ASSIGNED),
+    ("学习贯彻党的二十大精神", TopicSource.ASSIGNED),
+    ("党史学习教育常态化长效化", TopicSource.ASSIGNED),
+    ("优化营商环境、推动高质量发展", TopicSource.FOUND),
+    ("乡村振兴重点难点问题", TopicSource.FOUND),
+    ("意识形态工作责任制落实", TopicSource.SET),
+    ("基层治理中的群众急难愁盼问题", TopicSource.SOLICITED),
+    ("全面从严治党向基层延伸", TopicSource.ESTABLISHED),
+]
+
+
+def build_study_plans(*, seed):
+    """This year's approved plan for the city and each county, with topics ticked off by their sessions."""
+    rng = random.Random(seed)
+    year = timezone.localdate().year
+    approved_on = min(datetime.date(year, 1, 20), timezone.localdate())
+    counties = Committee.objects.filter(depth__lte=2, kind__in=["city", "county"]).prefetch_related("members")
+    ticks = []
+    for committee in counties:
+        secretary = next(iter(committee.members.all()), None)
+        plan = StudyPlan.objects.create(
+            committee=committee, year=year, title=f"{committee.name}理论学习中心组{year}年度学习计划",
+            approved_by=secretary.name if secretary else "", approved_on=approved_on if secretary else None,
+        )
+        topics = PlanTopic.objects.bulk_create(
+            PlanTopic(plan=plan, title=title, source=source, planned_month=i + 1 + (i // 2), order=i + 1)
+            for i, (title, source) in enumerate(PLAN_TOPICS)
+        )
+        sessions = Activity.objects.filter(committee=committee, kind__in=GROUP_SESSION_KINDS, held_on__year=year)
+        for activity_id in sessions.values_list("id", flat=True):
+            ticks.append(Activity.plan_topics.through(activity_id=activity_id, plantopic_id=rng.choice(topics).id))
+    Activity.plan_topics.through.objects.bulk_create(ticks, ignore_conflicts=True)
 
 
 def print_logins(stdout, logins):

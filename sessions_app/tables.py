@@ -16,7 +16,7 @@ class ActivityTable(tables.Table):
     kind = tables.Column()
     title = tables.Column(verbose_name=_("topic"))
     figure = tables.Column(verbose_name=_("Key figure"), empty_values=(), orderable=False, attrs=SMALL_HIDDEN)
-    is_late = tables.Column(verbose_name=_("Late"), empty_values=(), orderable=True)
+    is_late = tables.Column(verbose_name=_("Late entry"), empty_values=(), orderable=True)
 
     class Meta:
         model = Activity
@@ -41,4 +41,4 @@ class ActivityTable(tables.Table):
         if not record.is_late:
             return ""
         return format_html('<span class="badge text-bg-warning" title="{}">{}</span>',
-                           _("Entered after the month closed"), _("Late"))
+                           _("Entered after the month closed"), _("Late entry"))

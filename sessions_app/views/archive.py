@@ -9,6 +9,7 @@ from ..tables import ActivityTable
 
 EXPORTS = {"csv": csv_response, "xlsx": xlsx_response}
 PER_PAGE = 25
+MORE_FILTERS = ("committee", "own", "campaign", "theme", "late", "kind")  # folded away on a phone unless used
 
 
 @login_required
@@ -26,5 +27,5 @@ def archive(request):
         query.pop(name, None)
     return render(request, "sessions_app/archive.html", {
         "filter": filterset, "table": table, "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
     })
