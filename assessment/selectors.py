@@ -26,7 +26,7 @@ def _stratum_namer(root, strata):
     return lambda path: "all"
 
 
-def test_candidates(*, committee, strata):
+def round_candidates(*, committee, strata):
     """Active members of active committees in the subtree: ({stratum: [member id, …]}, {member id: committee id}).
 
     Ids are listed in ascending order so the frozen list reads the same however the database returns rows.
@@ -44,11 +44,11 @@ def test_candidates(*, committee, strata):
     return by_stratum, committee_of
 
 
-def test_rounds_for(user):
+def rounds_for(user):
     return TestRound.objects.visible_to(user).select_related("committee")
 
 
-def test_round_figures(test_round):
+def round_figures(test_round):
     """Person-tests, scored, passed and the pass rate of one round (one query)."""
     figures = test_round.sittings.aggregate(
         person_tests=Count("id"),
@@ -59,7 +59,7 @@ def test_round_figures(test_round):
     return figures
 
 
-def test_round_strata(test_round):
+def round_strata(test_round):
     """Per stratum: candidates, drawn (from the frozen list), scored and passed (one query)."""
     counts = {
         row["stratum"]: row
@@ -79,7 +79,7 @@ def test_round_strata(test_round):
     ]
 
 
-def test_sittings_of(test_round):
+def round_sittings(test_round):
     return (
         TestSitting.objects.filter(round=test_round)
         .select_related("member", "committee")
@@ -87,7 +87,7 @@ def test_sittings_of(test_round):
     )
 
 
-def test_totals(rounds):
+def knowledge_test_totals(rounds):
     """Rounds and person-tests over a queryset of rounds (T13), pass rate of the scored ones."""
     sittings = TestSitting.objects.filter(round__in=rounds)
     figures = sittings.aggregate(

@@ -16,7 +16,7 @@ from .models import (
     task_level_for,
 )
 from .rules import CALCULATORS, available_rules, explain, no_data_mode, points_for
-from .selectors import test_candidates
+from .selectors import round_candidates
 from .sheets import check_score, read_score_sheet
 
 
@@ -36,7 +36,7 @@ def _check_round_fields(*, sample_size, sample_rate, pass_mark, max_score):
 
 
 @transaction.atomic
-def test_round_create(
+def round_create(
     *, name, held_on, committee, strata=Strata.NONE, sample_size=None, sample_rate=None,
     pass_mark=Decimal("60"), max_score=Decimal("100"), seed=None, user=None,
 ):
@@ -46,7 +46,7 @@ def test_round_create(
     """
     _check_round_fields(sample_size=sample_size, sample_rate=sample_rate, pass_mark=pass_mark, max_score=max_score)
     seed = seed or secrets.token_hex(8)
-    candidates, committee_of = test_candidates(committee=committee, strata=strata)
+    candidates, committee_of = round_candidates(committee=committee, strata=strata)
     available = len(committee_of)
     wanted = draw.sample_size_for(size=sample_size, rate=sample_rate, available=available)
     try:
@@ -76,7 +76,7 @@ def test_round_create(
     return test_round
 
 
-def test_round_verify(test_round):
+def round_verify(test_round):
     """Re-run the draw from the stored seed and candidate list; compare with the stored sittings.
 
     Returns (matches, {"expected": digest, "stored": digest, "missing": [...], "extra": [...]}).
@@ -96,16 +96,20 @@ def test_round_verify(test_round):
 
 
 def _apply_scores(test_round, scores):
-    """scores: {sitting id: Decimal or None}. Saves them all in one bulk update."""
+    """scores: {sitting id: Decimal or None}. One UPDATE per distinct score (marks repeat a lot), not per row."""
     now = timezone.now()
-    sittings = list(TestSitting.objects.filter(round=test_round, id__in=list(scores)))
-    for sitting in sittings:
-        sitting.score = scores[sitting.id]
-        sitting.passed = None if sitting.score is None else sitting.score >= test_round.pass_mark
-        sitting.scored_at = None if sitting.score is None else now
-    TestSitting.objects.bulk_update(sittings, ["score", "passed", "scored_at"], batch_size=2000)
+    by_score = {}
+    for sitting_id, score in scores.items():
+        by_score.setdefault(score, []).append(sitting_id)
+    saved = 0
+    for score, ids in by_score.items():
+        passed = None if score is None else score >= test_round.pass_mark
+        for start in range(0, len(ids), 2000):
+            saved += TestSitting.objects.filter(round=test_round, id__in=ids[start:start + 2000]).update(
+                score=score, passed=passed, scored_at=None if score is None else now
+            )
     _figures_changed(test_round.held_on)
-    return len(sittings)
+    return saved
 
 
 def _figures_changed(day):
@@ -118,7 +122,7 @@ def _figures_changed(day):
 
 
 @transaction.atomic
-def test_scores_enter(*, test_round, scores):
+def round_scores_enter(*, test_round, scores):
     """Enter scores typed on the page: {sitting id: Decimal or None}. Any bad score: nothing is saved."""
     known = set(test_round.sittings.filter(id__in=list(scores)).values_list("id", flat=True))
     errors = {}
@@ -132,7 +136,7 @@ def test_scores_enter(*, test_round, scores):
 
 
 @transaction.atomic
-def test_scores_import(*, test_round, file):
+def round_scores_import(*, test_round, file):
     """Import scores from an XLSX sheet, all or nothing: any bad row and no score is saved.
 
     Raises ValidationError with one message per bad row ("row 7: score 130 is above 100").

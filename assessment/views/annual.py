@@ -1,0 +1,105 @@
+"""Annual assessment pages: the ranked table, a score's rule-by-rule breakdown, the rules, a recompute."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import selectors
+from ..evidence import evidence_for
+from ..forms import RankingFilterForm, RuleFormSet
+from ..models import AssessmentRule, AssessmentRun
+from ..rules import CALCULATORS
+from ..tasks import assessment_compute
+from .common import as_query, page_of, query_without_page, require_admin, require_scope
+
+YEARS = range(2000, 2101)
+
+
+def _check_year(year):
+    if year not in YEARS:
+        raise Http404
+
+
+def _archive_url():
+    try:
+        return reverse("sessions_app:archive")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def ranking_latest(request):
+    """The ranking of the latest year with scores (last year's, before any are computed)."""
+    require_scope(request.user)
+    years = selectors.assessment_years(request.user)
+    return redirect("assessment:ranking", year=years[0] if years else timezone.localdate().year - 1)
+
+
+@login_required
+def ranking(request, year):
+    _check_year(year)
+    scope = require_scope(request.user)
+    filters = RankingFilterForm(request.GET or None)
+    kind = filters.cleaned_data.get("kind") if filters.is_valid() else None
+    return render(request, "assessment/ranking.html", {
+        "year": year,
+        "years": selectors.assessment_years(request.user),
+        "filters": filters,
+        "page": page_of(request, selectors.assessment_ranking(request.user, year=year, kind=kind)),
+        "query": query_without_page(request),
+        "run": AssessmentRun.objects.filter(year=year).first(),
+        "can_compute": scope.is_admin,
+    })
+
+
+@login_required
+def score(request, year, code):
+    _check_year(year)
+    require_scope(request.user)
+    found = selectors.assessment_score_for(request.user, year=year, code=code)
+    archive_url = _archive_url()
+    parts = []
+    for part in found.parts.select_related("rule").order_by("rule__order", "rule_id"):
+        evidence = evidence_for(part, found.committee, year)
+        if evidence and archive_url and evidence["archive"]:
+            evidence["archive_link"] = f"{archive_url}?{as_query(evidence['archive'])}"
+            for row in evidence["rows"]:
+                if "archive" in row:
+                    row["archive_link"] = f"{archive_url}?{as_query(row['archive'])}"
+        parts.append({"part": part, "evidence": evidence})
+    return render(request, "assessment/score.html", {"score": found, "year": year, "parts": parts})
+
+
+@login_required
+@require_POST
+def compute(request, year):
+    """An administrator asks for the year to be recomputed now (the task runs after this commit)."""
+    _check_year(year)
+    require_admin(request.user)
+    transaction.on_commit(lambda: assessment_compute.delay(year))
+    messages.info(request, _("The %(year)s assessment is being computed; reload the page in a moment.") % {"year": year})
+    return redirect("assessment:ranking", year=year)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request):
+    """Everyone with a scope reads the rules that make their scores; administrators edit them."""
+    scope = require_scope(request.user)
+    queryset = AssessmentRule.objects.order_by("order", "id")
+    if request.method == "POST":
+        require_admin(request.user)
+    formset = RuleFormSet(request.POST or None, queryset=queryset) if scope.is_admin else None
+    if formset is not None and request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, _("Rules saved. Recompute a year to apply them."))
+        return redirect("assessment:rules")
+    return render(request, "assessment/rules.html", {
+        "rules": queryset, "formset": formset, "calculators": CALCULATORS,
+    })

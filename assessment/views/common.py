@@ -1,0 +1,44 @@
+"""Access rules shared by the assessment pages.
+
+Anonymous: the login page (login_required). No scope at all: 404 on every page, as if the page did
+not exist. A reader who may see a page but not change it: 403. Out-of-scope objects: 404.
+"""
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from committees.scope import scope_for
+
+PAGE_SIZE = 50
+
+
+def require_scope(user):
+    scope = scope_for(user)
+    if scope.is_empty:
+        raise Http404
+    return scope
+
+
+def require_admin(user):
+    """Only administrators (the propaganda department) draw test rounds and edit rules."""
+    scope = require_scope(user)
+    if not scope.is_admin:
+        raise PermissionDenied
+    return scope
+
+
+def page_of(request, items, size=PAGE_SIZE):
+    """A page of `items`; a bad or out-of-range page number gives the nearest page, never an error."""
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def as_query(pairs):
+    return urlencode(pairs) if pairs else ""

@@ -1,0 +1,86 @@
+"""Practical-matter task pages: the list with its completion rate, and create/edit for secretaries."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from committees.scope import get_object_in_scope
+
+from .. import selectors, services
+from ..forms import PracticalTaskForm, TaskFilterForm
+from .common import page_of, query_without_page, require_scope
+
+
+def _filtered(user, values):
+    tasks = selectors.practical_tasks_for(user)
+    if values.get("q"):
+        tasks = tasks.filter(Q(title__icontains=values["q"]) | Q(description__icontains=values["q"]))
+    if values.get("level"):
+        tasks = tasks.filter(level=values["level"])
+    if values.get("status"):
+        tasks = tasks.filter(status=values["status"])
+    if values.get("year"):
+        tasks = tasks.filter(due_on__year=values["year"])
+    committee = selectors.readable_committee_or_none(user, values.get("committee"))
+    if committee is not None:
+        tasks = tasks.filter(committee__path__startswith=committee.path)
+    return tasks
+
+
+@login_required
+def tasks(request):
+    scope = require_scope(request.user)
+    filters = TaskFilterForm(request.GET or None)
+    visible = _filtered(request.user, filters.values() if request.GET else {})
+    return render(request, "assessment/tasks.html", {
+        "filters": filters,
+        "figures": selectors.practical_task_figures(visible, today=timezone.localdate()),
+        "page": page_of(request, visible.order_by("-due_on", "-id")),
+        "query": query_without_page(request),
+        "write_ids": scope.write_ids,
+        "can_write_all": scope.is_admin,
+        "can_create": scope.is_admin or bool(scope.write_ids),
+    })
+
+
+def _save(request, form, task=None):
+    data = form.cleaned_data
+    fields = {name: data[name] for name in ("title", "description", "due_on", "status", "completed_on")}
+    try:
+        if task is None:
+            return services.practical_task_create(committee=data["committee"], user=request.user, **fields)
+        return services.practical_task_update(task=task, **fields)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request):
+    scope = require_scope(request.user)
+    if not (scope.is_admin or scope.write_ids):
+        raise PermissionDenied
+    form = PracticalTaskForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and _save(request, form):
+        messages.success(request, _("Task saved."))
+        return redirect("assessment:tasks")
+    return render(request, "assessment/task_form.html", {"form": form, "task": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    scope = require_scope(request.user)
+    task = get_object_in_scope(selectors.practical_tasks_for(request.user), pk=pk)
+    if not scope.can_write_committee(task.committee):
+        raise PermissionDenied
+    form = PracticalTaskForm(request.POST or None, instance=task, user=request.user)
+    if request.method == "POST" and form.is_valid() and _save(request, form, task):
+        messages.success(request, _("Task saved."))
+        return redirect("assessment:tasks")
+    return render(request, "assessment/task_form.html", {"form": form, "task": task})
