@@ -7,9 +7,13 @@ from django.db.models import DateField
 from django.db.models.functions import Cast, Now
 from django.utils.translation import gettext_lazy as _
 
+from reports import metrics as registry
 from reports.metrics import COUNT, Metric, register
 
 from .models import FILING_KINDS
+
+# The Activity metric shares the study metrics' scan of Activity by its indexed month column, where supported.
+ACTIVITY_MONTH = {"month_field": "month"} if "month_field" in Metric.__dataclass_fields__ else {}
 
 SUBMITTED = {"status": "submitted"}
 TODAY = Cast(Now(), output_field=DateField())
@@ -41,18 +45,41 @@ register(
     ),
     Metric(
         key="filed_sessions", label=_("Filed sessions"), source="supervision.Filing", date_field="planned_on",
+        filters={"planned_on__isnull": False},  # never empty: the rollup ORs the filters of one source
         committee_field="committee", unit=_("sessions"),
         description=_("Sessions filed in advance (学习报备), by their planned date."), order=124,
     ),
     Metric(
-        key="filed_sessions_held", label=_("Filed sessions held"), source="supervision.Filing",
-        filters={"activity__isnull": False}, date_field="planned_on", committee_field="committee",
-        unit=_("sessions"), description=_("Filed sessions that were then logged as held."), order=125,
+        key="unheld_filings", label=_("Filed sessions never held"), source="supervision.Filing",
+        filters={"activity__isnull": True, "planned_on__lt": TODAY}, date_field="planned_on",
+        committee_field="committee", unit=_("sessions"),
+        description=_("Filed sessions whose day has passed with no session logged for them."), order=125,
+    ),
+    Metric(
+        key="sessions_with_filing", label=_("Sessions held as filed"), source="sessions_app.Activity",
+        filters={"kind__in": list(FILING_KINDS), "filing__isnull": False}, date_field="held_on",
+        committee_field="committee", unit=_("sessions"),
+        description=_("Study sessions and outreach lectures logged and linked to their filing."), order=126,
+        **ACTIVITY_MONTH,
     ),
     Metric(
         key="sessions_without_filing", label=_("Sessions held without filing"), source="sessions_app.Activity",
         filters={"kind__in": list(FILING_KINDS), "filing__isnull": True}, date_field="held_on",
         committee_field="committee", unit=_("sessions"),
         description=_("Study sessions and outreach lectures logged with no filing linked to them."), order=126,
+        **ACTIVITY_MONTH,
+    ),
+    Metric(
+        key="filing_kind_sessions", label=_("Sessions held (filing kinds)"), source="sessions_app.Activity",
+        filters={"kind__in": list(FILING_KINDS)}, date_field="held_on", committee_field="committee",
+        unit=_("sessions"), description=_("Study sessions and outreach lectures logged, filed or not."), order=126,
+        **ACTIVITY_MONTH,
     ),
 )
+
+if hasattr(registry, "Ratio"):
+    register(registry.Ratio(
+        key="filing_compliance", label=_("Filing compliance"), numerator="sessions_with_filing",
+        denominator="filing_kind_sessions", order=127,
+        description=_("Share of the sessions held that had been filed in advance."),
+    ))

@@ -98,12 +98,9 @@ def visit_coverage(user, year):
     visited = Visit.objects.filter(
         committee=OuterRef("pk"), status="submitted", visited_on__gte=start, visited_on__lte=end
     )
-    groups = (
-        Committee.objects.filter(supervision_committee_q(user), depth=2, active=True)
-        .annotate(visited=Exists(visited))
-    )
-    totals = groups.aggregate(total=Count("pk"), visited=Count("pk", filter=Q(visited=True)))
-    missing = list(groups.filter(visited=False).order_by("path")[:50])
+    groups = Committee.objects.filter(supervision_committee_q(user), depth=2, active=True)
+    totals = groups.order_by().aggregate(total=Count("pk"), visited=Count("pk", filter=Q(Exists(visited))))
+    missing = list(groups.filter(~Exists(visited)).order_by("path")[:50])
     return totals["visited"], totals["total"], missing
 
 
