@@ -4,11 +4,17 @@ The rollup job, the dashboard, the drill-down list, the exports, the `stats` com
 bulletin all read this registry, so they can never disagree. Each metric says which rows it counts
 (a source model and ORM filters on it), whether it counts rows or sums a field, and which DOMAIN.md
 tally (T1–T15) it reproduces. Other apps add their metrics with `register()` (see supervision/metrics.py).
+
+A `Ratio` (e.g. first-agenda compliance) is not stored: it is numerator / denominator of two metrics,
+computed when the figures are read (reports.figures).
 """
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from .months import next_month
 
 COUNT = "count"
 SUM = "sum"
@@ -31,6 +37,9 @@ class Metric:
     tally: str | None = None  # the DOMAIN.md figure it reproduces ("T2"), or None
     description: object = ""  # lazy translation: what it counts, for the README and tooltips
     order: int = 100
+    # Optional: a stored "first day of the month" column of the source (indexed), used instead of a
+    # date range on `date_field` so the rollup reads a month through an index (Activity.month).
+    month_field: str = ""
 
     @property
     def model(self):
@@ -44,25 +53,82 @@ class Metric:
         qs = self.model._default_manager.all() if queryset is None else queryset
         return qs.filter(self.q())
 
-    def aggregate_expression(self):
+    def aggregate_expression(self, filter=None):
         if self.aggregate == SUM:
-            return Sum(self.value_field)
-        return Count("pk")
+            return Coalesce(Sum(self.value_field, filter=filter), 0)
+        return Count("pk", filter=filter)
+
+    @property
+    def headline_field(self):
+        """The MetricValue column of the headline figure: year to date, own group or whole subtree."""
+        return "own_ytd" if self.scope == OWN else "subtree_ytd"
+
+    @property
+    def month_value_field(self):
+        return "own" if self.scope == OWN else "subtree"
+
+    def period_q(self, start, end):
+        """Rows dated in [start, end)."""
+        return Q(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
+
+    def records(self, committee, month, *, own=None, ytd=True, queryset=None):
+        """The rows behind one figure (drill-down): the committee's own group or its subtree, one month
+        or January..month. `own` defaults to the metric's scope."""
+        own = self.scope == OWN if own is None else own
+        start = month.replace(month=1, day=1) if ytd else month.replace(day=1)
+        qs = self.rows(queryset).filter(self.period_q(start, next_month(month.replace(day=1))))
+        if own:
+            return qs.filter(**{self.committee_field: committee})
+        return qs.filter(**{f"{self.committee_field}__path__startswith": committee.path})
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A derived figure: numerator / denominator (both metric keys), as a percentage, read time only."""
+
+    key: str
+    label: object
+    numerator: str
+    denominator: str
+    unit: object = "%"
+    tally: str | None = None
+    description: object = ""
+    order: int = 100
+
+    @property
+    def scope(self):
+        return get(self.numerator).scope
+
+    def value(self, numerator, denominator):
+        if not denominator:
+            return None
+        return round(100 * numerator / denominator, 1)
 
 
 REGISTRY: dict[str, Metric] = {}
+RATIOS: dict[str, Ratio] = {}
 
 
 def register(*metrics):
+    """Register Metric (stored by the rollup) and Ratio (derived at read time) definitions."""
     for metric in metrics:
-        if metric.key in REGISTRY and REGISTRY[metric.key] != metric:
+        target = RATIOS if isinstance(metric, Ratio) else REGISTRY
+        if metric.key in REGISTRY.keys() | RATIOS.keys() and target.get(metric.key) != metric:
             raise ValueError(f"metric {metric.key!r} registered twice with different definitions")
-        REGISTRY[metric.key] = metric
+        target[metric.key] = metric
 
 
 def get(key):
     return REGISTRY[key]
 
 
+def get_ratio(key):
+    return RATIOS[key]
+
+
 def all_metrics():
     return sorted(REGISTRY.values(), key=lambda m: (m.order, m.key))
+
+
+def all_ratios():
+    return sorted(RATIOS.values(), key=lambda m: (m.order, m.key))

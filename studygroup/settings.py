@@ -159,7 +159,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 1800)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 1700)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}  # filled by reports.schedule
+from reports.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402  dirty months every 5 min, nightly, close on the 1st
 
 # Logging a record: how far into the future a record may be dated (logging is for what happened).
 STUDY_MAX_FUTURE_DAYS = envint("STUDY_MAX_FUTURE_DAYS", 0)

@@ -1,0 +1,59 @@
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from committees.models import Committee
+from reports.figures import figures_for
+from reports.months import parse_month
+
+
+class Command(BaseCommand):
+    help = "Prints the figures of a committee (default: the root) for a month, year to date."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("--committee", help="committee code (default: the tree's root)")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--language", default=settings.LANGUAGE_CODE, help="language of the labels")
+
+    def handle(self, *args, month, committee=None, json=False, language, **options):
+        try:
+            month = parse_month(month)
+        except ValueError:
+            raise CommandError("--month must look like 2021-12.")
+        target = self._committee(committee)
+        with translation.override(language):
+            figures = figures_for(target, month)
+            if json:
+                self.stdout.write(self._json(target, month, figures))
+            else:
+                self._table(target, month, figures)
+
+    def _committee(self, code):
+        qs = Committee.objects.filter(code=code) if code else Committee.get_root_nodes()
+        committee = qs.first()
+        if committee is None:
+            raise CommandError(f"No committee {code!r}." if code else "There is no committee yet.")
+        return committee
+
+    def _json(self, committee, month, figures):
+        data = {
+            "scope": committee.code,
+            "month": month.strftime("%Y-%m"),
+            "as_of": figures.as_of.isoformat() if figures.as_of else None,
+            "figures": {f.key: {"value": f.value, "label": str(f.label), "tally": f.tally} for f in figures.items},
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def _table(self, committee, month, figures):
+        as_of = figures.as_of.isoformat(timespec="seconds") if figures.as_of else "never computed"
+        self.stdout.write(f"{committee.name} ({committee.code}) · {month:%Y-%m} · year to date · as of {as_of}")
+        for f in figures.items:
+            value = "—" if f.value is None else f"{f.value:,}"
+            month_value = "—" if f.month_value is None else f"{f.month_value:,}"
+            tally = f.tally or ""
+            self.stdout.write(
+                f"  {tally:<4} {f.key:<30} {value:>12} {str(f.unit):<8} (month {month_value:>8})  {f.label}"
+            )

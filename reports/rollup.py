@@ -1,0 +1,249 @@
+"""The monthly rollup: every registered metric per committee and month, own group and whole subtree,
+month and year to date, into reports.MetricValue. Plain functions (no Celery): the tasks, the `rollup`
+command, the scenario and the benchmark all call these.
+
+How (all in SQL; no source row ever comes into Python):
+1. A temporary *closure* table (committee → each ancestor, itself included) is built once per run
+   from the materialized path: ancestors of path P are its prefixes SUBSTR(P, 1, 4·k), found with one
+   indexed join against a small depth series.
+2. Per month and per source (model, committee field, month field), ONE grouped scan computes every
+   metric of that source by conditional aggregation (COUNT/SUM … FILTER), unpivoted into a temporary
+   `own` table (committee, metric, value), zeros dropped.
+3. The month's MetricValue rows are deleted and re-inserted in one statement: own values joined to the
+   closure give own and subtree; the previous month's year-to-date rows are added (UNION ALL … GROUP BY)
+   so own_ytd/subtree_ytd are cumulative from January.
+4. A changed month changes the year-to-date of the later months of its year: those already computed
+   are refreshed from their stored monthly values (no source scan).
+Each year's chain runs in one transaction (on PostgreSQL under an advisory lock per year, so two
+workers never interleave a year); running it twice gives the same rows.
+"""
+from itertools import groupby
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Q
+from django.utils import timezone
+
+from committees.models import Committee
+
+from . import metrics as registry
+from .months import as_date, month_floor, month_range, next_month, previous_month
+from .models import MetricValue, MonthStatus
+
+CLOSURE = "reports_tmp_closure"
+OWN_TABLE = "reports_tmp_own"
+STAGE = "reports_tmp_stage"
+ADVISORY_LOCK_NAMESPACE = 20211231  # pg_advisory_xact_lock(namespace, year)
+
+
+def rollup_month(month):
+    return rollup_months([month])
+
+
+def rollup_all():
+    """Every month from the earliest record of any source to the current month (or the latest record)."""
+    first, last = _source_span()
+    today = month_floor(timezone.localdate())
+    if first is None:
+        return rollup_months([today])
+    return rollup_months(month_range(first, max(last, today)))
+
+
+def rollup_months(months):
+    """Recompute the given months (dates, any day of the month); returns every month rewritten."""
+    targets = sorted({month_floor(m) for m in months})
+    done = []
+    if not targets:
+        return done
+    with _temporary_tables():
+        for year, year_targets in groupby(targets, key=lambda m: m.year):
+            done += _rollup_year(year, list(year_targets))
+    return done
+
+
+def _rollup_year(year, targets):
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, year])
+        computed = set(
+            MonthStatus.objects.filter(month__year=year, computed_at__isnull=False).values_list("month", flat=True)
+        )
+        first = targets[0]
+        # The year-to-date chain needs the previous month: compute any earlier month never computed.
+        while first.month > 1 and previous_month(first) not in computed:
+            first = previous_month(first)
+        last = max([targets[-1], *computed])
+        chain = month_range(first, last)
+        for month in chain:
+            if month in targets or month not in computed:
+                _compute_month(month)
+            else:
+                _refresh_year_to_date(month)
+        _mark_computed(chain, recounted=[m for m in chain if m in targets or m not in computed])
+    return chain
+
+
+def _compute_month(month):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {OWN_TABLE}")
+        for metrics in _source_groups():
+            sql, params = _own_insert_sql(metrics, month)
+            cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {OWN_TABLE}")
+    monthly = (
+        f"SELECT cl.ancestor_id AS committee_id, o.metric AS metric, o.own * cl.is_self AS own, o.own AS subtree "
+        f"FROM {OWN_TABLE} o JOIN {CLOSURE} cl ON cl.committee_id = o.committee_id"
+    )
+    _write_month(month, monthly)
+
+
+def _refresh_year_to_date(month):
+    """Only the year to date changed (an earlier month did): keep the month's own values, re-add."""
+    table = MetricValue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {STAGE}")
+        cursor.execute(
+            f"INSERT INTO {STAGE} (committee_id, metric, own, subtree) "
+            f"SELECT committee_id, metric, own, subtree FROM {table} WHERE month = %s AND (own <> 0 OR subtree <> 0)",
+            [month],
+        )
+    _write_month(month, f"SELECT committee_id, metric, own, subtree FROM {STAGE}")
+
+
+def _write_month(month, monthly_sql):
+    """Replace the month's rows: monthly values (own, subtree) plus the previous month's year to date."""
+    table = MetricValue._meta.db_table
+    columns = "committee_id, month, metric, own, subtree, own_ytd, subtree_ytd"
+    parts = [f"SELECT m.committee_id, m.metric, m.own, m.subtree, m.own AS own_ytd, m.subtree AS subtree_ytd "
+             f"FROM ({monthly_sql}) m"]
+    params = [month]
+    if month.month > 1:
+        parts.append(
+            f"SELECT p.committee_id, p.metric, 0, 0, p.own_ytd, p.subtree_ytd FROM {table} p WHERE p.month = %s"
+        )
+        params.append(previous_month(month))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE month = %s", [month])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) "
+            f"SELECT x.committee_id, %s, x.metric, SUM(x.own), SUM(x.subtree), SUM(x.own_ytd), SUM(x.subtree_ytd) "
+            f"FROM ({' UNION ALL '.join(parts)}) x GROUP BY x.committee_id, x.metric",
+            params,
+        )
+
+
+def _source_groups():
+    """Metrics grouped by what a scan of their source shares: model, committee field, month selection."""
+    def key(m):
+        return (m.source, m.committee_field, m.month_field, m.date_field)
+
+    metrics = sorted(registry.all_metrics(), key=key)
+    return [list(group) for _, group in groupby(metrics, key=key)]
+
+
+def _own_insert_sql(metrics, month):
+    """INSERT … SELECT of every metric of one source for one month: one grouped scan, unpivoted."""
+    first = metrics[0]
+    qs = first.model._default_manager.order_by()
+    if first.month_field:
+        qs = qs.filter(**{first.month_field: month})
+    else:
+        qs = qs.filter(first.period_q(month, next_month(month)))
+    any_metric = Q()
+    for metric in metrics:
+        any_metric |= metric.q()
+    qs = qs.filter(any_metric).values(rollup_cid=F(first.committee_field)).annotate(
+        **{f"rollup_m{i}": metric.aggregate_expression(filter=metric.q()) for i, metric in enumerate(metrics)}
+    )
+    inner, inner_params = qs.query.sql_with_params()
+    keys = " UNION ALL ".join(f"SELECT {i} AS i, %s AS metric" for i in range(len(metrics)))
+    pick = " ".join(f"WHEN {i} THEN w.rollup_m{i}" for i in range(len(metrics)))
+    sql = (
+        f"INSERT INTO {OWN_TABLE} (committee_id, metric, own) "
+        f"SELECT u.committee_id, u.metric, u.own FROM ("
+        f"SELECT w.rollup_cid AS committee_id, k.metric AS metric, CASE k.i {pick} ELSE 0 END AS own "
+        f"FROM ({inner}) w CROSS JOIN ({keys}) k"
+        f") u WHERE u.own <> 0 AND u.committee_id IS NOT NULL"
+    )
+    return sql, [*inner_params, *(m.key for m in metrics)]
+
+
+class _temporary_tables:
+    """The closure, own and stage tables, private to this database connection for one run."""
+
+    def __enter__(self):
+        self._drop()
+        table = Committee._meta.db_table
+        steplen = Committee.steplen
+        depth = Committee.objects.aggregate(depth=Max("depth"))["depth"] or 1
+        series = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, depth + 1))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {CLOSURE} "
+                f"(committee_id bigint NOT NULL, ancestor_id bigint NOT NULL, is_self integer NOT NULL)"
+            )
+            cursor.execute(f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, metric varchar(60), own bigint)")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGE} (committee_id bigint, metric varchar(60), own bigint, subtree bigint)"
+            )
+            # One indexed lookup per (committee, depth): the ancestor's path is a prefix of the path.
+            cursor.execute(
+                f"INSERT INTO {CLOSURE} (committee_id, ancestor_id, is_self) "
+                f"SELECT c.id, a.id, CASE WHEN a.id = c.id THEN 1 ELSE 0 END "
+                f"FROM {table} c JOIN ({series}) d ON d.k <= c.depth "
+                f"JOIN {table} a ON a.path = SUBSTR(c.path, 1, {steplen} * d.k)"
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {CLOSURE}")
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self._drop()
+        # After an error the transaction may be aborted; the next run drops the leftovers first.
+        return False
+
+    def _drop(self):
+        with connection.cursor() as cursor:
+            for name in (CLOSURE, OWN_TABLE, STAGE):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _mark_computed(months, *, recounted):
+    now = timezone.now()
+    late = _late_counts(recounted)
+    for month in months:
+        defaults = {"computed_at": now}
+        if month in late:
+            defaults["late_records"] = late[month]
+        MonthStatus.objects.update_or_create(month=month, defaults=defaults)
+
+
+def _late_counts(months):
+    """Records entered after their month closed, per month (sessions_app.Activity keeps the flag)."""
+    if not months:
+        return {}
+    Activity = apps.get_model("sessions_app", "Activity")
+    counts = {m: 0 for m in months}
+    rows = Activity.objects.order_by().filter(month__in=months, is_late=True).values("month")
+    for row in rows.annotate(n=Count("pk")):
+        counts[row["month"]] = row["n"]
+    return counts
+
+
+def _source_span():
+    """The first and last month with a record in any registered source."""
+    firsts, lasts = [], []
+    for metrics in _source_groups():
+        first = metrics[0]
+        span = first.model._default_manager.order_by().aggregate(
+            first=Min(first.date_field), last=Max(first.date_field)
+        )
+        if span["first"]:
+            firsts.append(as_date(span["first"]))
+            lasts.append(as_date(span["last"]))
+    if not firsts:
+        return None, None
+    return month_floor(min(firsts)), month_floor(max(lasts))

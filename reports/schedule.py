@@ -1,0 +1,10 @@
+"""The beat schedule of the rollup (settings.CELERY_BEAT_SCHEDULE). Imported by settings: no Django here."""
+from celery.schedules import crontab
+
+CELERY_BEAT_SCHEDULE = {
+    "reports-rollup-dirty": {"task": "reports.tasks.rollup_dirty", "schedule": crontab(minute="*/5")},
+    "reports-rollup-current-month": {"task": "reports.tasks.rollup_current_month", "schedule": crontab(hour=1, minute=0)},
+    "reports-close-previous-month": {
+        "task": "reports.tasks.close_previous_month", "schedule": crontab(day_of_month=1, hour=0, minute=30),
+    },
+}

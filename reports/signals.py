@@ -1,0 +1,61 @@
+"""Marking months dirty: any change to a row of a registered metric source marks its month(s).
+
+Connected once without a sender (apps register metrics in their own ready(), after ours), the
+handlers look the sender up in the registry: a save, an edit (moving the date to another month marks
+both months) or a delete marks the month(s) and enqueues `rollup_dirty` when the transaction commits.
+bulk_create and QuerySet.update send no signals: callers that use them roll up themselves.
+"""
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from . import metrics as registry
+from .months import month_floor
+
+_OLD_MONTHS = "_reports_old_months"
+_fields_cache = {}
+
+
+def date_fields_of(model):
+    """The date fields that put rows of `model` in a month, for every registered metric on it."""
+    key = (model._meta.label, len(registry.REGISTRY))
+    if key not in _fields_cache:
+        label = model._meta.label
+        _fields_cache[key] = sorted({m.date_field for m in registry.REGISTRY.values() if m.source == label})
+    return _fields_cache[key]
+
+
+def _months(values):
+    return {month_floor(value) for value in values if value}
+
+
+def remember_old_months(sender, instance, raw=False, **kwargs):
+    fields = date_fields_of(sender)
+    if not fields or raw or instance.pk is None:
+        return
+    old = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    setattr(instance, _OLD_MONTHS, _months(old or ()))
+
+
+def mark_saved(sender, instance, raw=False, **kwargs):
+    fields = date_fields_of(sender)
+    if fields and not raw:
+        new = _months(getattr(instance, name, None) for name in fields)
+        _mark(new | getattr(instance, _OLD_MONTHS, set()))
+
+
+def mark_deleted(sender, instance, **kwargs):
+    fields = date_fields_of(sender)
+    if fields:
+        _mark(_months(getattr(instance, name, None) for name in fields))
+
+
+def _mark(months):
+    from .services import dirty_mark
+
+    if months:
+        dirty_mark(months=months)
+
+
+def connect_sources():
+    pre_save.connect(remember_old_months, dispatch_uid="reports_remember_old_months")
+    post_save.connect(mark_saved, dispatch_uid="reports_mark_saved")
+    post_delete.connect(mark_deleted, dispatch_uid="reports_mark_deleted")

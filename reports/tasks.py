@@ -1,0 +1,65 @@
+"""Celery tasks of the monthly rollup: they take ISO strings only, call reports.rollup and retry.
+
+Every task is idempotent (a month is deleted and re-inserted in one transaction), acknowledged late
+(a worker lost mid-task gives the month to another), retried a few times on database errors, and
+bounded in time. The schedule is settings.CELERY_BEAT_SCHEDULE (reports/schedule.py).
+"""
+from celery import shared_task
+from django.db import OperationalError
+
+from . import rollup
+from .months import current_month, parse_month, previous_month
+from .services import dirty_claim, dirty_mark, month_close
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "max_retries": 3,
+    "retry_backoff": 10,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "soft_time_limit": 20 * 60,
+    "time_limit": 25 * 60,
+}
+
+
+def _isos(months):
+    return [m.isoformat() for m in months]
+
+
+@shared_task(**TASK_OPTIONS)
+def rollup_month(month_iso):
+    return _isos(rollup.rollup_months([parse_month(month_iso)]))
+
+
+@shared_task(**TASK_OPTIONS)
+def rollup_dirty():
+    months = dirty_claim()
+    if not months:
+        return []
+    try:
+        return _isos(rollup.rollup_months(months))
+    except Exception:
+        dirty_mark(months=months)  # give the claimed months back so the next run (or retry) does them
+        raise
+
+
+@shared_task(**TASK_OPTIONS)
+def rollup_current_month():
+    return _isos(rollup.rollup_months([current_month()]))
+
+
+@shared_task(**TASK_OPTIONS)
+def close_previous_month():
+    """On the 1st: close last month, count its late records, recompute it."""
+    month = previous_month(current_month())
+    month_close(month=month)
+    return _isos(rollup.rollup_months([month]))
+
+
+@shared_task(**{**TASK_OPTIONS, "soft_time_limit": 2 * 60 * 60, "time_limit": 2 * 60 * 60 + 300})
+def rollup_all():
+    return _isos(rollup.rollup_all())
+
+
+__all__ = ["rollup_month", "rollup_dirty", "rollup_current_month", "close_previous_month", "rollup_all"]
