@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Auditor, ChecklistItem, Draw, Filing, Notification, Rectification, Visit
+
+
+@admin.register(Auditor)
+class AuditorAdmin(admin.ModelAdmin):
+    list_display = ["user", "home_committee", "active", "workload_limit"]
+    list_filter = ["active"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["may_visit"]
+    search_fields = ["user__username", "user__full_name"]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "order", "active"]
+    list_editable = ["order", "active"]
+
+
+@admin.register(Filing)
+class FilingAdmin(admin.ModelAdmin):
+    list_display = ["planned_on", "committee", "kind", "topic", "activity"]
+    list_filter = ["kind"]
+    raw_id_fields = ["committee", "activity", "filed_by"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["visited_on", "committee", "auditor", "status", "discrepancy"]
+    list_filter = ["status", "discrepancy"]
+    raw_id_fields = ["committee", "activity", "filing", "assignment", "auditor"]
+
+
+admin.site.register([Draw, Rectification, Notification])

@@ -1,0 +1,53 @@
+"""The supervision half of the qiqihar-2021 scenario: T12 = 1,215 visits, T14 = every depth-2 group visited."""
+import datetime
+import io
+import random
+
+import pytest
+from django.db.models import Q
+
+from committees.demo_tree import build_tree
+from sessions_app.models import Activity, ActivityKind
+from supervision import selectors, services
+from supervision.models import Draw, Filing, Rectification, Visit
+from supervision.scenario import extend_qiqihar_2021
+
+from .factories import user_with_role
+
+KINDS = [ActivityKind.COLLECTIVE, ActivityKind.THEMATIC, ActivityKind.READING_CLASS, ActivityKind.OUTREACH_LECTURE]
+
+
+@pytest.fixture
+def city_2021(db):
+    tree = build_tree()
+    rng = random.Random(5)
+    rows = []
+    for committee in tree.values():
+        for _ in range(12 if committee.depth < 3 else 3):
+            day = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+            kind = rng.choice(KINDS)
+            rows.append(Activity(committee=committee, kind=kind, held_on=day, month=day.replace(day=1), title="学习",
+                                 audience_count=40 if kind == ActivityKind.OUTREACH_LECTURE else None))
+    Activity.objects.bulk_create(rows)
+    return tree
+
+
+def test_it_builds_t12_and_t14(city_2021):
+    out = io.StringIO()
+    extend_qiqihar_2021(city_2021, out)
+    visits = Visit.objects.filter(status="submitted", visited_on__year=2021)
+    assert visits.count() == 1_215
+    assert not visits.filter(activity__isnull=False).exclude(activity__kind__in=[k.value for k in KINDS]).exists()
+    root = city_2021["qqhr"]
+    leader = user_with_role(root, "leader")
+    visited, total, missing = selectors.visit_coverage(leader, 2021)
+    assert total == sum(1 for c in city_2021.values() if c.depth == 2) and visited == total and missing == []
+    for visit in visits.select_related("committee", "auditor__home_committee").iterator():
+        assert not (visit.committee.path.startswith(visit.auditor.home_committee.path)
+                    or visit.auditor.home_committee.path.startswith(visit.committee.path))
+    rects = Rectification.objects.all()
+    assert rects.count() > 0 and rects.filter(status="done").count() > 0.8 * rects.count()
+    assert not rects.filter(Q(status="done") & Q(closed_at__isnull=True)).exists()
+    assert Filing.objects.filter(activity__isnull=False).count() > 0.8 * Activity.objects.filter(kind__in=KINDS).count()
+    assert services.draw_verify(draw=Draw.objects.get())
+    assert "1,215 sit-in visits" in out.getvalue()
