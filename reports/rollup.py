@@ -17,9 +17,12 @@ How (all in SQL; no source row ever comes into Python):
 Each year's chain runs in one transaction (on PostgreSQL under an advisory lock per year, so two
 workers never interleave a year); running it twice gives the same rows.
 """
+from functools import reduce
 from itertools import groupby
+from operator import or_
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
@@ -151,11 +154,13 @@ def _own_insert_sql(metrics, month):
         qs = qs.filter(**{first.month_field: month})
     else:
         qs = qs.filter(first.period_q(month, next_month(month)))
-    any_metric = Q()
-    for metric in metrics:
-        any_metric |= metric.q()
-    qs = qs.filter(any_metric).values(rollup_cid=F(first.committee_field)).annotate(
-        **{f"rollup_m{i}": metric.aggregate_expression(filter=metric.q()) for i, metric in enumerate(metrics)}
+    conditions = [_row_condition(metric) for metric in metrics]
+    if all(metric.filters for metric in metrics):
+        # Scan only rows some metric counts (an empty filter means every row: no narrowing then).
+        qs = qs.filter(reduce(or_, conditions))
+    qs = qs.values(rollup_cid=F(first.committee_field)).annotate(
+        **{f"rollup_m{i}": metric.aggregate_expression(filter=condition)
+           for i, (metric, condition) in enumerate(zip(metrics, conditions))}
     )
     inner, inner_params = qs.query.sql_with_params()
     keys = " UNION ALL ".join(f"SELECT {i} AS i, %s AS metric" for i in range(len(metrics)))
@@ -168,6 +173,29 @@ def _own_insert_sql(metrics, month):
         f") u WHERE u.own <> 0 AND u.committee_id IS NOT NULL"
     )
     return sql, [*inner_params, *(m.key for m in metrics)]
+
+
+def _row_condition(metric):
+    """The metric's filters as a condition on one source row. Filters through a many-valued relation
+    would join several rows per source row and inflate every aggregate of the scan, so those become
+    `pk IN (subquery)` instead."""
+    if any(_crosses_many(metric.model, lookup) for lookup in metric.filters):
+        return Q(pk__in=metric.rows().values("pk"))
+    return metric.q()
+
+
+def _crosses_many(model, lookup):
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a transform or lookup name (e.g. "isnull"): the path ends here
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 class _temporary_tables:

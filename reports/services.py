@@ -11,10 +11,8 @@ def dirty_mark(*, months):
     now = timezone.now()
     for month in sorted({month_floor(m) for m in months}):
         DirtyMonth.objects.update_or_create(month=month, defaults={"marked_at": now})
-    connection = transaction.get_connection()
-    # Many saves in one transaction need one rollup after it, not one each.
-    if not any(item[1] is _enqueue_rollup_dirty for item in connection.run_on_commit):
-        transaction.on_commit(_enqueue_rollup_dirty)
+    # Several saves enqueue several runs: the first claims the months, the others find nothing (one query).
+    transaction.on_commit(_enqueue_rollup_dirty)
 
 
 def _enqueue_rollup_dirty():

@@ -5,6 +5,7 @@ handlers look the sender up in the registry: a save, an edit (moving the date to
 both months) or a delete marks the month(s) and enqueues `rollup_dirty` when the transaction commits.
 bulk_create and QuerySet.update send no signals: callers that use them roll up themselves.
 """
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from . import metrics as registry
@@ -23,6 +24,19 @@ def date_fields_of(model):
     return _fields_cache[key]
 
 
+def _value(instance, path):
+    """`round__held_on` → instance.round.held_on (None when any step is missing)."""
+    value = instance
+    for name in path.split("__"):
+        try:
+            value = getattr(value, name, None)
+        except ObjectDoesNotExist:
+            return None
+        if value is None:
+            return None
+    return value
+
+
 def _months(values):
     return {month_floor(value) for value in values if value}
 
@@ -38,14 +52,14 @@ def remember_old_months(sender, instance, raw=False, **kwargs):
 def mark_saved(sender, instance, raw=False, **kwargs):
     fields = date_fields_of(sender)
     if fields and not raw:
-        new = _months(getattr(instance, name, None) for name in fields)
+        new = _months(_value(instance, name) for name in fields)
         _mark(new | getattr(instance, _OLD_MONTHS, set()))
 
 
 def mark_deleted(sender, instance, **kwargs):
     fields = date_fields_of(sender)
     if fields:
-        _mark(_months(getattr(instance, name, None) for name in fields))
+        _mark(_months(_value(instance, name) for name in fields))
 
 
 def _mark(months):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 self._table(target, month, figures)
 
     def _committee(self, code):
-        qs = Committee.objects.filter(code=code) if code else Committee.get_root_nodes()
+        qs = Committee.objects.filter(code=code) if code else Committee.objects.get_root_nodes()
         committee = qs.first()
         if committee is None:
             raise CommandError(f"No committee {code!r}." if code else "There is no committee yet.")
