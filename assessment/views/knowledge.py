@@ -81,7 +81,8 @@ def round_scores(request, pk):
         try:
             saved = services.round_scores_enter(test_round=test_round, scores=form.scores())
         except ValidationError as error:
-            form.add_error(None, error)
+            for sitting_id, problems in error.message_dict.items():  # keyed by sitting: put each at its field
+                form.add_error(f"score-{sitting_id}", problems)
         else:
             messages.success(request, _("%(count)s scores saved.") % {"count": saved})
             next_page = page.next_page_number() if page.has_next() else page.number
