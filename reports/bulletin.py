@@ -131,8 +131,13 @@ class Figures:
 
 
 def read_figures(committee, month, subtree_readable=True):
-    """The dashboard's cards (reports.figures underneath), so the bulletin never disagrees with them."""
-    figures = selectors.card_figures(committee, month, registry.all_metrics(), subtree_readable)
+    """The dashboard's cards (reports.figures underneath), so the bulletin never disagrees with them.
+    A reader of one committee only (a secretary) gets the own-group figures and nothing about the
+    committees under it."""
+    metrics = registry.all_metrics()
+    if not subtree_readable:
+        metrics = [m for m in metrics if m.scope == registry.OWN]
+    figures = selectors.card_figures(committee, month, metrics, subtree_readable)
     by_key = {f.metric.key: f for f in figures if not f.is_ratio}
     ratios = {f.metric.key: f for f in figures if f.is_ratio}
     return Figures(by_key, ratios)
@@ -295,10 +300,12 @@ def sentence_tasks(fig):
 
 
 def table(fig):
+    """The tally table: the figures that reproduce the document's tallies (T1–T15), registry order."""
     rows = []
-    for item in sorted([*fig.by_key.values(), *fig.ratios.values()], key=lambda f: (f.metric.order, f.metric.key)):
+    figures = [f for f in [*fig.by_key.values(), *fig.ratios.values()] if f.metric.tally]
+    for item in sorted(figures, key=lambda f: (f.metric.order, f.metric.key)):
         metric = item.metric
-        rows.append(TableRow(metric.key, metric.tally or "", str(metric.label), str(metric.unit), item.value, item.ytd))
+        rows.append(TableRow(metric.key, metric.tally, str(metric.label), str(metric.unit), item.value, item.ytd))
     return rows
 
 

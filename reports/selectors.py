@@ -325,6 +325,21 @@ class DashboardPage:
     def months(self):
         return year_months(self.month)
 
+    @property
+    def tally_figures(self):
+        """The document's tallies (T1–T15) come first, as cards."""
+        return [f for f in self.figures if f.metric.tally]
+
+    @property
+    def other_figures(self):
+        return [f for f in self.figures if not f.metric.tally]
+
+
+def default_chosen(metrics):
+    """The trend, breakdown and heatmap start with the first whole-subtree figure (T2: every group's
+    sessions), the one that says which sub-committee reported nothing."""
+    return next((m for m in metrics if m.scope == registry.SUBTREE), metrics[0] if metrics else None)
+
 
 def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_code=None, theme_code=None):
     """Everything the dashboard shows, from a fixed number of queries on rollup tables and committees."""
@@ -334,7 +349,7 @@ def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_cod
     campaigns, themes = campaigns_and_themes()
     campaign, theme = find_by_code(campaigns, campaign_code), find_by_code(themes, theme_code)
     metrics = dashboard_metrics(campaign=campaign, theme=theme)
-    chosen = next((m for m in metrics if m.key == metric_key), metrics[0] if metrics else None)
+    chosen = next((m for m in metrics if m.key == metric_key), None) or default_chosen(metrics)
     children = sub_committees(user, committee)
     return DashboardPage(
         committee=committee, month=month, subtree_readable=subtree_readable,
