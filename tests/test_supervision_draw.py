@@ -193,3 +193,19 @@ def test_it_draws_and_verifies_through_the_pages(client, filed, people):
     client.force_login(people.leader_b)
     assert client.get(reverse("supervision:draw", args=[draw.pk])).status_code == 404
     assert client.post(reverse("supervision:draw_verify", args=[draw.pk])).status_code == 404
+
+
+def test_it_emails_notified_users_on_commit_once(filed, tree, people, django_capture_on_commit_callbacks, mailoutbox):
+    from supervision.tasks import send_notification_email
+
+    day, *_ = filed
+    people.auditor.email = "fred@example.org"
+    people.auditor.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.draw_create(user=people.admin, root=tree.city, period_start=day, period_end=day, strata="none", size=6, seed=3)
+    assert [m.to for m in mailoutbox] == [["fred@example.org"]] * len(mailoutbox) and mailoutbox
+    sent = len(mailoutbox)
+    for notification in Notification.objects.filter(user=people.auditor):
+        send_notification_email(notification.pk)  # a repeated task sends nothing twice
+    assert len(mailoutbox) == sent
+    assert Notification.objects.filter(user=people.auditor, emailed_at__isnull=True).count() == 0

@@ -160,3 +160,17 @@ def test_it_closes_a_rectification_with_evidence(client, setup, people):
     rect.refresh_from_db()
     assert rect.status == "done" and rect.closed_at and rect.closed_by == people.secretary_a
     assert client.post(url, {"evidence_note": "again"}).status_code == 404
+
+
+def test_it_lists_notifications_with_an_unread_badge_and_marks_them_read(client, setup, people):
+    auditor, activity, filing, assignment = setup
+    client.force_login(people.auditor)
+    client.post(reverse("supervision:visit_start", args=[assignment.pk]), post_data())
+    client.force_login(people.secretary_a)
+    html = client.get(reverse("supervision:notifications")).content.decode()
+    assert 'data-testid="unread-badge"' in html
+    assert client.post(reverse("supervision:notifications")).status_code == 302
+    assert not Notification.objects.filter(user=people.secretary_a, read_at__isnull=True).exists()
+    assert 'data-testid="unread-badge"' not in client.get(reverse("supervision:notifications")).content.decode()
+    client.force_login(people.secretary_b)  # nobody else's notifications
+    assert client.get(reverse("supervision:notifications")).context["page"].paginator.count == 0
