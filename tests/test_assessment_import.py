@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from assessment.models import TestSitting
@@ -13,6 +14,13 @@ from assessment.services import round_create, round_scores_enter, round_scores_i
 from assessment.sheets import write_score_sheet
 
 from .factories import MemberFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in the source language here; the pages' Chinese is checked in test_assessment_views."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
