@@ -5,6 +5,7 @@ The drill-down export writes exactly the rows the page lists (the same queryset)
 """
 import csv
 import io
+import re
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -14,6 +15,17 @@ from . import selectors
 FORMATS = ("csv", "xlsx", "docx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_text(value):
+    """Text a spreadsheet will show as text: no formula (CSV injection), no control characters
+    (openpyxl refuses them)."""
+    text = CONTROL_CHARS.sub("", str(value))
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _filename(*parts, ext):
@@ -40,7 +52,7 @@ def drill_lines(metric, rows):
         row = selectors.drill_row(obj, metric)
         line = [
             row.date.isoformat() if row.date else "",
-            getattr(row.committee, "code", ""), str(row.committee or ""), row.text,
+            getattr(row.committee, "code", ""), safe_text(row.committee or ""), safe_text(row.text),
         ]
         if metric.aggregate == "sum":
             line.append(row.value or 0)

@@ -214,3 +214,10 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(client, people, tre
     # session, user, roles, campaigns, themes, cards (metric rows, month status), breadcrumb,
     # sub-committees, month status, trend, breakdown and heatmap.
     assert large == 12
+
+
+def test_it_speaks_english_on_request(client, people, figures):
+    client.force_login(people.leader_city)
+    client.post(reverse("set_language"), {"language": "en", "next": URL})
+    html = client.get(URL, {"month": "2021-12"}).content.decode()
+    assert "Year to date" in html and "Figures as of" in html

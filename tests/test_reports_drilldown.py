@@ -180,3 +180,11 @@ def test_it_works_for_any_source_model(client, people, tree, monkeypatch):
     assert {row.committee for row in response.context["items"]} == {tree.county_a}
     assert {row.date for row in response.context["items"]} == {datetime.date(2021, 12, 2)}
     assert drill(client, people.leader_city, metric.key, committee="city", month="2021-12").context["total"] == 4
+
+
+def test_it_keeps_exported_text_from_becoming_a_formula():
+    from reports.exports import safe_text
+
+    assert safe_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert safe_text("学习\x07主题") == "学习主题"
+    assert safe_text("2021-12-05 集体学习") == "2021-12-05 集体学习"
