@@ -1,4 +1,4 @@
-"""CSV and XLSX of exactly the rows the archive's filter shows (all pages), streamed from one query."""
+"""CSV and XLSX of exactly the rows the archive's filter shows (all pages), read with one query."""
 import csv
 import io
 
@@ -25,22 +25,30 @@ def headers():
     return [str(meta.get_field(name).verbose_name) for name in FIELDS]
 
 
-def _value(record, name):
-    if name in CHOICE_FIELDS:
-        return str(getattr(record, f"get_{name}_display")())
-    value = getattr(record, name)
-    if name in BOOL_FIELDS:
-        return gettext("Yes") if value else gettext("No")
-    if name == "created_at":
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if name in ("committee", "campaign", "theme"):
-        return value.name if value else ""
-    return "" if value is None else value
+def _getters():
+    """One function per column, built once per export: choice labels are looked up in a ready dict,
+    because Model.get_FOO_display() rebuilds its choices dict on every call (slow over 10,000 rows)."""
+    yes, no = gettext("Yes"), gettext("No")
+    getters = []
+    for name in FIELDS:
+        if name in CHOICE_FIELDS:
+            labels = {value: str(label) for value, label in Activity._meta.get_field(name).flatchoices}
+            getters.append(lambda r, n=name, labels=labels: labels.get(getattr(r, n), getattr(r, n)))
+        elif name in BOOL_FIELDS:
+            getters.append(lambda r, n=name: yes if getattr(r, n) else no)
+        elif name == "created_at":
+            getters.append(lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"))
+        elif name in ("committee", "campaign", "theme"):
+            getters.append(lambda r, n=name: getattr(r, n).name if getattr(r, n) else "")
+        else:
+            getters.append(lambda r, n=name: "" if getattr(r, n) is None else getattr(r, n))
+    return getters
 
 
 def rows(queryset):
+    getters = _getters()
     for record in queryset.iterator(chunk_size=2000):
-        yield [_value(record, name) for name in FIELDS]
+        yield [get(record) for get in getters]
 
 
 def _filename(ext):
