@@ -10,6 +10,7 @@ import re
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from . import metrics as registry
 from . import selectors
 
 FORMATS = ("csv", "xlsx", "docx")
@@ -42,7 +43,7 @@ def _attachment(response, filename):
 
 def drill_header(metric):
     header = [_("Date"), _("Committee code"), _("Committee"), _("Record")]
-    if metric.aggregate == "sum":
+    if metric.aggregate == registry.SUM:
         header.append(str(metric.label))
     return header
 
@@ -54,7 +55,7 @@ def drill_lines(metric, rows):
             row.date.isoformat() if row.date else "",
             getattr(row.committee, "code", ""), safe_text(row.committee or ""), safe_text(row.text),
         ]
-        if metric.aggregate == "sum":
+        if metric.aggregate == registry.SUM:
             line.append(row.value or 0)
         yield line
 

@@ -14,15 +14,11 @@ from committees.models import Campaign, Committee, Theme
 from committees.scope import get_object_in_scope, scope_for
 
 from . import metrics as registry
+from .figures import figures_for
 from .forms import PERIOD_YTD
 from .models import MetricValue, MonthStatus
 
 # ---------------------------------------------------------------- months
-
-
-def month_end(month):
-    """The first day of the next month (an exclusive upper bound)."""
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def year_months(month):
@@ -146,8 +142,6 @@ def headline_uses_own(metric, subtree_readable):
 def card_figures(committee, month, metrics, subtree_readable):
     """The cards, read with reports.figures.figures_for, the one reader the `stats` command and the
     bulletin use too. A secretary (who reads their own committee only) gets the own-group figures."""
-    from .figures import figures_for  # imported late: the figures module imports the registry at load
-
     keys = {m.key for m in metrics}
     ratios = [r for r in registry.all_ratios() if r.numerator in keys and r.denominator in keys]
     read = figures_for(committee, month, keys=[*sorted(keys), *(r.key for r in ratios)])

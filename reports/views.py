@@ -14,6 +14,7 @@ from committees.scope import scope_for
 
 from . import bulletin as bulletins
 from . import exports, selectors
+from . import metrics as registry
 from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
 
 DRILL_PAGE_SIZE = 50
@@ -103,7 +104,7 @@ def drilldown(request, metric):
         "page_obj": page_obj,
         "items": [selectors.drill_row(obj, metric_obj) for obj in page_obj],
         "total": selectors.drill_total(rows, metric_obj),
-        "is_sum": metric_obj.aggregate == "sum",
+        "is_sum": metric_obj.aggregate == registry.SUM,
         "period_ytd": PERIOD_YTD,
         "back_url": dashboard_url(context["committee"], context["month"], metric=metric_obj.key),
         "export_query": urlencode({

@@ -19,10 +19,6 @@ DEC = datetime.date(2021, 12, 1)
 NOV = datetime.date(2021, 11, 1)
 
 
-def url(metric, **params):
-    return reverse("reports:drilldown", args=[metric]), params
-
-
 @pytest.fixture
 def records(tree):
     """Group sessions and reading classes in every committee, in November and December 2021."""
