@@ -96,14 +96,36 @@ def filing_kinds():
     return FILING_KINDS
 
 
-def measure_filing_compliance(year, rule, as_of):
+def metric_counts(keys, year):
+    """{committee id: [count per metric key]} for the year, from the registry's own definitions.
+
+    One grouped scan: the metrics must share a source, committee field and date field.
+    """
+    from reports import metrics as registry
+
+    metrics = [registry.get(key) for key in keys]
+    first = metrics[0]
+    shape = (first.source, first.committee_field, first.date_field)
+    if any((m.source, m.committee_field, m.date_field) != shape for m in metrics):
+        raise ValueError(f"metric_counts needs metrics of one source: {keys}")
+    start, end = year_bounds(year)
+    any_metric = Q()
+    for metric in metrics:
+        any_metric |= metric.q()
     rows = (
-        Activity.objects.filter(kind__in=filing_kinds(), held_on__range=year_bounds(year))
-        .values("committee_id")
-        .annotate(total=Count("id"), filed=Count("id", filter=Q(filing__isnull=False)))
+        first.model._default_manager.filter(first.period_q(start, end + datetime.timedelta(days=1)))
+        .filter(any_metric)
+        .values(cid=F(first.committee_field))
+        .annotate(**{f"m{i}": metric.aggregate_expression(filter=metric.q()) for i, metric in enumerate(metrics)})
         .order_by()
     )
-    return {r["committee_id"]: Measure(r["filed"], r["total"], share(r["filed"], r["total"])) for r in rows}
+    return {r["cid"]: [r[f"m{i}"] for i in range(len(metrics))] for r in rows}
+
+
+def measure_filing_compliance(year, rule, as_of):
+    # The supervision app's own figures (one definition per figure): held as filed / held, filing kinds.
+    counts = metric_counts(["sessions_with_filing", "filing_kind_sessions"], year)
+    return {cid: Measure(filed, held, share(filed, held)) for cid, (filed, held) in counts.items()}
 
 
 def measure_audit_ratings(year, rule, as_of):
@@ -150,11 +172,16 @@ class Calculator:
     explain: object  # lazy format string over numerator, denominator, percent and details
     when_no_data: str = NO_DATA_ZERO
     needs: tuple = ()  # supervision models it reads
+    metrics: tuple = ()  # registry metrics it reads
     order: int = 0
 
     @property
     def available(self):
-        return all(supervision_model(name) is not None for name in self.needs)
+        from reports import metrics as registry
+
+        return all(supervision_model(name) is not None for name in self.needs) and all(
+            key in registry.REGISTRY for key in self.metrics
+        )
 
 
 CALCULATORS = {
@@ -178,7 +205,7 @@ CALCULATORS = {
         Calculator(
             "filing_compliance", _("Sessions filed in advance"), measure_filing_compliance,
             _("%(numerator)s of %(denominator)s sessions held had been filed (%(percent)s%%)."),
-            needs=("Filing",), order=40,
+            needs=("Filing",), metrics=("sessions_with_filing", "filing_kind_sessions"), order=40,
         ),
         Calculator(
             "audit_ratings", _("Sit-in visit ratings"), measure_audit_ratings,

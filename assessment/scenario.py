@@ -66,8 +66,8 @@ def _grow_member_pool(city, tree, size):
 
 
 def _score(rng):
-    """A mark out of 100 in half points, most people well above the pass mark."""
-    mark = min(100.0, max(40.0, rng.gauss(86, 7)))
+    """A mark out of 100 in half points: most people well above the pass mark, a few below it."""
+    mark = min(100.0, max(30.0, rng.gauss(84, 9)))
     return Decimal(round(mark * 2) / 2).quantize(Decimal("0.1"))
 
 
