@@ -101,7 +101,7 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 class ActivityForm(forms.ModelForm):
     """The record itself. Built per kind by `activity_form_class`; never used bare."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
     attachments = MultipleFileField(
         label=_("Photos and scans"),
         required=False,
@@ -158,6 +158,13 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields["plan_topics"].widget = forms.CheckboxSelectMultiple()
         self.fields["plan_topics"].widget.choices = self.fields["plan_topics"].choices
+
+    def clean_submission_key(self):
+        # A hidden field a person cannot correct: a mangled key just means "no double-post protection".
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+        except ValueError:
+            return None
 
     def chosen_committee(self):
         """The committee the record is for: fixed, or picked (valid) in the form; None if not yet known."""
