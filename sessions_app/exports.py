@@ -39,10 +39,20 @@ def _getters():
         elif name == "created_at":
             getters.append(lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"))
         elif name in ("committee", "campaign", "theme"):
-            getters.append(lambda r, n=name: getattr(r, n).name if getattr(r, n) else "")
+            getters.append(lambda r, n=name: _text(getattr(r, n).name) if getattr(r, n) else "")
         else:
-            getters.append(lambda r, n=name: "" if getattr(r, n) is None else getattr(r, n))
+            getters.append(lambda r, n=name: "" if getattr(r, n) is None else _text(getattr(r, n)))
     return getters
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value):
+    """Typed text that a spreadsheet would run as a formula (=HYPERLINK(…)) is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def rows(queryset):

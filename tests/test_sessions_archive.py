@@ -146,3 +146,11 @@ def test_it_uses_the_same_number_of_queries_for_5_and_200_records(carl, tree, qu
     assert Activity.objects.count() == 200
     many = _archive_queries(carl, query)
     assert few == many
+
+
+def test_it_keeps_typed_formulas_as_text_in_exports(carl, tree):
+    ActivityFactory(committee=tree.county_a, title='=HYPERLINK("http://evil")')
+    rows = list(csv.reader(io.StringIO(carl.get("/records/?export=csv").content.decode("utf-8-sig"))))
+    assert rows[1][4] == "'=HYPERLINK(\"http://evil\")"
+    sheet = load_workbook(io.BytesIO(carl.get("/records/?export=xlsx").content)).active
+    assert sheet.cell(row=2, column=5).value == "'=HYPERLINK(\"http://evil\")"
