@@ -282,15 +282,22 @@ def sentence_supervision(fig):
     return _end(_join(clauses))
 
 
-def sentence_tasks(fig):
+def sentence_tasks(fig, committee):
     """T15 (registered by assessment): practical-matter tasks at city and county level, completion rate."""
     city, county = fig.ytd("city_tasks"), fig.ytd("county_tasks")
     rate = fig.ytd("task_completion_rate")
-    if not (city or county):
+    if city and county:
+        text = _("Practical-matter tasks: %(city)s at city level and %(county)s at county level") % {
+            "city": number(city), "county": number(county),
+        }
+    elif city:
+        text = _("Practical-matter tasks: %(city)s at city level") % {"city": number(city)}
+    elif county:
+        text = _("Practical-matter tasks %(area)s: %(county)s at county level") % {
+            "area": area_word(committee), "county": number(county),
+        }
+    else:
         return ""
-    text = _("Practical-matter tasks: %(city)s at city level") % {"city": number(city or 0)}
-    if county is not None:
-        text += _(" and %(county)s at county level") % {"county": number(county)}
     if rate is not None:
         text += _(", with a completion rate of %(rate)s") % {"rate": percent(rate)}
     return _end(text)
@@ -318,7 +325,7 @@ def build(committee, month, *, subtree_readable=True):
         sentence_outreach(fig),
         sentence_lectures_and_field(fig, committee, month),
         sentence_supervision(fig),
-        sentence_tasks(fig),
+        sentence_tasks(fig, committee),
     ]
     title = _("Bulletin on the theory study of %(committee)s, %(month)s") % {
         "committee": committee.name, "month": month_words(month),
