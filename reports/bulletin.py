@@ -129,6 +129,12 @@ class Figures:
         figure = self.by_key.get(key) or self.ratios.get(key)
         return None if figure is None else figure.ytd
 
+    def ytd_of_tally(self, tally):
+        """The first figure (registry order) that reproduces a tally, when no key is agreed for it."""
+        found = [f for f in [*self.by_key.values(), *self.ratios.values()] if f.metric.tally == tally]
+        found.sort(key=lambda f: (f.metric.order, f.metric.key))
+        return found[0].ytd if found else None
+
 
 def read_figures(committee, month, subtree_readable=True):
     """The dashboard's cards (reports.figures underneath), so the bulletin never disagrees with them.
@@ -260,7 +266,7 @@ def sentence_lectures_and_field(fig, committee, month):
 
 def sentence_supervision(fig):
     """T12–T14 (registered by supervision/assessment): sit-in visits, coverage, knowledge tests."""
-    visits, coverage = fig.ytd("sit_in_visits"), fig.ytd("visit_coverage")
+    visits, coverage = fig.ytd("sit_in_visits"), fig.ytd_of_tally("T14")  # coverage: a percent
     rounds, person_tests = fig.ytd("test_rounds"), fig.ytd("person_tests")
     clauses = []
     if visits:

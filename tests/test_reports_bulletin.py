@@ -172,3 +172,14 @@ def test_it_prints_the_bulletin_from_the_command(document_figures, capsys):
     assert FIRST_SENTENCE in capsys.readouterr().out
     call_command("bulletin", "--month", "2021-12", "--committee", "county-a", "--lang", "en")
     assert "As of the end of December 2021" in capsys.readouterr().out
+
+
+def test_it_reports_coverage_when_a_t14_figure_is_registered(document_figures, monkeypatch):
+    if "sit_in_visits" not in registry.REGISTRY:
+        pytest.skip("supervision metrics are not registered")
+    coverage = registry.Ratio("test_coverage", "coverage", numerator="sit_in_visits", denominator="expert_lectures",
+                              tally="T14")
+    monkeypatch.setitem(registry.RATIOS, coverage.key, coverage)
+    set_ytd(document_figures.city, sit_in_visits=8)  # 8 / 8 expert lectures: 100%
+    text = "".join(build(document_figures.city).paragraphs)
+    assert "列席旁听各级党委(党组)理论中心组学习及基层理论宣讲活动8场次,实现县(市)区、市直部门中心组学习巡听旁听全覆盖。" in text
