@@ -116,6 +116,10 @@ def register(*metrics):
         if metric.key in REGISTRY.keys() | RATIOS.keys() and target.get(metric.key) != metric:
             raise ValueError(f"metric {metric.key!r} registered twice with different definitions")
         target[metric.key] = metric
+        if isinstance(metric, Metric) and apps.models_ready:
+            from .signals import connect_model
+
+            connect_model(metric.model)  # a source registered after reports' ready() marks months too
 
 
 def get(key):

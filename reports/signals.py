@@ -1,10 +1,11 @@
 """Marking months dirty: any change to a row of a registered metric source marks its month(s).
 
-Connected once without a sender (apps register metrics in their own ready(), after ours), the
-handlers look the sender up in the registry: a save, an edit (moving the date to another month marks
+Connected per source model: at our ready() for the metrics registered so far, and by
+`metrics.register()` for those other apps register later (in their own ready()). A save, an edit (moving the date to another month marks
 both months) or a delete marks the month(s) and enqueues `rollup_dirty` when the transaction commits.
 bulk_create and QuerySet.update send no signals: callers that use them roll up themselves.
 """
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -69,7 +70,15 @@ def _mark(months):
         dirty_mark(months=months)
 
 
+def connect_model(model):
+    """Listen to one source model (deletes of other models stay fast: no receiver for them)."""
+    uid = model._meta.label_lower
+    pre_save.connect(remember_old_months, sender=model, dispatch_uid=f"reports_old_months_{uid}")
+    post_save.connect(mark_saved, sender=model, dispatch_uid=f"reports_mark_saved_{uid}")
+    post_delete.connect(mark_deleted, sender=model, dispatch_uid=f"reports_mark_deleted_{uid}")
+
+
 def connect_sources():
-    pre_save.connect(remember_old_months, dispatch_uid="reports_remember_old_months")
-    post_save.connect(mark_saved, dispatch_uid="reports_mark_saved")
-    post_delete.connect(mark_deleted, dispatch_uid="reports_mark_deleted")
+    """Every source registered so far; `metrics.register()` connects the later ones."""
+    for source in {m.source for m in registry.REGISTRY.values()}:
+        connect_model(apps.get_model(source))

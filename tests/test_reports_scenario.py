@@ -1,0 +1,84 @@
+"""The qiqihar-2021 scenario reproduces DOMAIN.md's T1–T11 exactly, through `stats --json` and the bulletin."""
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import translation
+
+from committees.models import Committee
+from sessions_app.models import Activity
+
+TALLIES = {
+    "group_sessions": 8, "group_reading_classes": 2,  # T1
+    "study_sessions": 10_900,  # T2
+    "reading_class_periods": 4_906,  # T3
+    "campaign_thematic_sessions": 1_517, "campaign_reading_classes": 467, "campaign_reflection_articles": 13_554,
+    "city_leader_lectures": 30, "city_leader_audience": 794,  # T7
+    "county_leader_lectures": 197, "county_leader_audience": 5_290,  # T8
+    "expert_lectures": 8, "field_study_participants": 680_000, "research_reports": 33,  # T9–T11
+}
+FIRST_SENTENCE = (
+    "截至2021年12月底，市委理论学习中心组集体学习8次（含两次专题读书班），"
+    "全市各级党委（党组）中心组学习合计10900次，举办读书班4906期。"
+)
+
+
+@pytest.fixture(scope="module")
+def scenario(django_db_setup, django_db_blocker):
+    """Built once for the module (it takes a while) in a transaction rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", scenario="qiqihar-2021", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def stats(**options):
+    out = StringIO()
+    call_command("stats", month="2021-12", json=True, stdout=out, **options)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_it_reproduces_the_document_tallies(scenario):
+    data = stats()
+    assert (data["scope"], data["month"]) == ("qqhr", "2021-12")
+    assert data["as_of"] is not None
+    assert {key: data["figures"][key]["value"] for key in TALLIES} == TALLIES
+    assert data["figures"]["study_sessions"]["tally"] == "T2"
+
+
+@pytest.mark.django_db
+def test_it_spreads_the_records_plausibly(scenario):
+    campaign = Activity.objects.filter(campaign__code="party-spirit-2021")
+    assert not campaign.exclude(held_on__range=(datetime.date(2021, 10, 15), datetime.date(2021, 11, 15))).exists()
+    plenum = Activity.objects.filter(theme__code="plenum-6", kind="outreach_lecture")
+    assert not plenum.filter(held_on__lte=datetime.date(2021, 11, 11)).exists()
+    assert not Activity.objects.filter(lecturer_level="city_leader").exclude(committee__code="qqhr").exists()
+    assert not Activity.objects.filter(lecturer_level="county_leader", committee__depth__gt=2).exists()
+    per_month = set(Activity.objects.filter(kind="collective").values_list("month", flat=True))
+    assert len(per_month) == 12
+    assert Committee.objects.count() > 700
+    late = Activity.objects.filter(is_late=True).count()
+    assert 0 < late < Activity.objects.count() / 4  # a few end-of-month entries, not everything
+
+
+@pytest.mark.django_db
+def test_it_gives_a_county_its_own_subtree(scenario):
+    county = stats(committee="longsha")
+    city = stats()
+    assert 0 < county["figures"]["study_sessions"]["value"] < city["figures"]["study_sessions"]["value"]
+    assert county["figures"]["city_leader_lectures"]["value"] == 0
+
+
+@pytest.mark.django_db
+def test_it_opens_the_bulletin_with_the_document_sentence(scenario):
+    from reports import bulletin
+
+    city = Committee.objects.get(code="qqhr")
+    with translation.override("zh-hans"):
+        text = bulletin.build(city, datetime.date(2021, 12, 1)).paragraphs[0]
+    normalized = text.replace(",", "，").replace("(", "（").replace(")", "）")
+    assert bulletin.first_sentence(normalized) == FIRST_SENTENCE
