@@ -183,3 +183,10 @@ def test_it_reports_coverage_when_a_t14_figure_is_registered(document_figures, m
     set_ytd(document_figures.city, sit_in_visits=8)  # 8 / 8 expert lectures: 100%
     text = "".join(build(document_figures.city).paragraphs)
     assert "列席旁听各级党委(党组)理论中心组学习及基层理论宣讲活动8场次,实现县(市)区、市直部门中心组学习巡听旁听全覆盖。" in text
+
+
+def test_it_gives_a_secretary_their_own_groups_bulletin_only(client, people, document_figures):
+    client.force_login(people.secretary_a)
+    document = client.get(reverse("reports:bulletin"), {"month": "2021-12"}).context["document"]
+    assert document.paragraphs == ["截至2021年12月底,甲县委理论学习中心组集体学习5次。"]
+    assert {row.key for row in document.table} == {"group_sessions", "group_reading_classes"}
