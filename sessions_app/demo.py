@@ -87,8 +87,18 @@ def build_default(stdout):
     _, themes = create_campaigns_and_themes()
     build_recent_records(tree, themes, months=4, seed=2026)
     build_study_plans(seed=2026)
+    _build_other_halves(tree)
     stdout.write(f"Built {len(tree)} committees and {Activity.objects.count()} records.")
     return logins
+
+
+def _build_other_halves(tree):
+    """Supervision (the auditor's assigned visits) and the dashboard's figures, so every role sees a living portal."""
+    from reports.rollup import rollup_all
+    from supervision.demo import build_default_supervision
+
+    build_default_supervision(tree)
+    rollup_all()
 
 
 def _days_in_past_months(months, rng):

@@ -138,6 +138,9 @@ class ActivityForm(forms.ModelForm):
                 self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
         if "held_on" in self.fields:
             self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+            if not self.instance.pk:
+                # Secretaries log right after the session: today is the likeliest date.
+                self.fields["held_on"].initial = timezone.localdate()
         if kind == ActivityKind.REFLECTION and not self.instance.pk:
             self.fields["article_count"].initial = 1
         if not self.is_bound and not self.initial.get("submission_key"):
