@@ -50,7 +50,7 @@ class TestRound(models.Model):
     )
     strata = models.CharField(_("strata"), max_length=10, choices=Strata.choices, default=Strata.NONE)
     sample_size = models.PositiveIntegerField(
-        _("sample size"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_SAMPLE)]
+        _("members to draw"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_SAMPLE)]
     )
     sample_rate = models.DecimalField(
         _("sample rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
@@ -69,7 +69,7 @@ class TestRound(models.Model):
     # {stratum: [member id, …]} as drawn from, and {stratum: how many drawn}; frozen at the draw.
     candidates = models.JSONField(_("candidate list"), default=dict, editable=False)
     allocation = models.JSONField(_("allocation over strata"), default=dict, editable=False)
-    candidate_count = models.PositiveIntegerField(_("candidates"), default=0, editable=False)
+    candidate_count = models.PositiveIntegerField(_("candidate count"), default=0, editable=False)
     drawn_count = models.PositiveIntegerField(_("members drawn"), default=0, editable=False)
     sample_digest = models.CharField(_("digest of the sample"), max_length=64, editable=False)
     created_by = models.ForeignKey(
@@ -164,7 +164,7 @@ class PracticalTask(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=TaskLevel.choices, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    due_on = models.DateField(_("due date"))
+    due_on = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_by = models.ForeignKey(

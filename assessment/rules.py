@@ -1,11 +1,13 @@
 """The rules engine of the annual assessment (年度目标考核).
 
-Each rule key has a calculator that measures every committee's own study group in one SQL GROUP BY
+Each rule key has a calculator (CALCULATORS, with the rule's default weight, threshold and params) that measures every committee's own study group in one SQL GROUP BY
 and returns {committee id: Measure}. An `AssessmentRule` row (weight, threshold, params, active) turns
 a measure into points: weight × min(1, value / threshold).
 
 Rules that read the supervision app (filings, visits, rectifications) come last and are used only
-when its models are installed, so the assessment works before and after that app lands.
+when its models are installed, so the assessment works before and after that app lands. A rule's row
+is created with the calculator's defaults the first time the rules are read (services.assessment_rules_ensure),
+so a new calculator joins the assessment without a data migration; edited rows are never overwritten.
 """
 import datetime
 from dataclasses import dataclass, field
@@ -170,6 +172,9 @@ class Calculator:
     label: object
     measure: object  # (year, rule, as_of) -> {committee id: Measure}
     explain: object  # lazy format string over numerator, denominator, percent and details
+    weight: Decimal = Decimal("10")  # the defaults of its AssessmentRule row, until an administrator edits it
+    threshold: Decimal = Decimal("1")
+    params: dict = field(default_factory=dict)
     when_no_data: str = NO_DATA_ZERO
     needs: tuple = ()  # supervision models it reads
     metrics: tuple = ()  # registry metrics it reads
@@ -190,32 +195,34 @@ CALCULATORS = {
         Calculator(
             "study_frequency", _("Study every month"), measure_study_frequency,
             _("Group sessions held in %(numerator)s of %(denominator)s months (%(percent)s%%)."),
-            order=10,
+            weight=Decimal("25"), params={"months": 12}, order=10,
         ),
         Calculator(
-            "attendance_rate", _("Attendance"), measure_attendance_rate,
+            "attendance_rate", _("Attendance rate"), measure_attendance_rate,
             _("%(numerator)s of %(denominator)s attendance entries present or late (%(percent)s%%)."),
-            order=20,
+            weight=Decimal("20"), threshold=Decimal("0.9"), order=20,
         ),
         Calculator(
-            "plan_coverage", _("Plan topics covered"), measure_plan_coverage,
+            "plan_coverage", _("Plan topics studied"), measure_plan_coverage,
             _("%(numerator)s of %(denominator)s topics of the year's plan studied (%(percent)s%%)."),
-            order=30,
+            weight=Decimal("20"), order=30,
         ),
         Calculator(
             "filing_compliance", _("Sessions filed in advance"), measure_filing_compliance,
             _("%(numerator)s of %(denominator)s sessions held had been filed (%(percent)s%%)."),
-            needs=("Filing",), metrics=("sessions_with_filing", "filing_kind_sessions"), order=40,
+            weight=Decimal("15"), needs=("Filing",), metrics=("sessions_with_filing", "filing_kind_sessions"),
+            order=40,
         ),
         Calculator(
             "audit_ratings", _("Sit-in visit ratings"), measure_audit_ratings,
             _("Mean rating %(mean)s of %(top)s over %(visits)s visits (%(percent)s%%)."),
-            when_no_data=NO_DATA_SKIP, needs=("Visit", "Rating"), order=50,
+            weight=Decimal("10"), threshold=Decimal("0.8"), when_no_data=NO_DATA_SKIP, needs=("Visit", "Rating"),
+            order=50,
         ),
         Calculator(
             "rectifications_on_time", _("Rectifications closed on time"), measure_rectifications,
             _("%(numerator)s of %(denominator)s rectification items due or closed were closed on time (%(percent)s%%)."),
-            when_no_data=NO_DATA_FULL, needs=("Rectification",), order=60,
+            weight=Decimal("10"), when_no_data=NO_DATA_FULL, needs=("Rectification",), order=60,
         ),
     ]
 }

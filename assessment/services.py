@@ -206,6 +206,24 @@ def _score_rows(committee_id, rules, measures):
     return total.quantize(Decimal("0.01")), full, parts
 
 
+def assessment_rules_ensure():
+    """Create the row of every known rule that has none yet, with its calculator's defaults.
+
+    Existing rows (and an administrator's edits to them) are left alone; a rule is switched off with
+    `active`, not by deleting it.
+    """
+    from django.utils.translation import override
+
+    existing = set(AssessmentRule.objects.values_list("key", flat=True))
+    missing = [c for key, c in CALCULATORS.items() if key not in existing]
+    with override(None):  # labels stored as their source strings; display_label translates them
+        AssessmentRule.objects.bulk_create(
+            [AssessmentRule(key=c.key, label=str(c.label), weight=c.weight, threshold=c.threshold,
+                            params=dict(c.params), order=c.order) for c in missing],
+            ignore_conflicts=True,  # a concurrent call created it first: fine
+        )
+
+
 CHUNK = 2000  # committees scored per batch: memory stays flat on a national tree
 
 
@@ -217,6 +235,7 @@ def assessment_compute(*, year, as_of=None):
     the year's run row is locked so two computations of one year never interleave.
     """
     as_of = as_of or timezone.localdate()
+    assessment_rules_ensure()
     AssessmentRun.objects.get_or_create(year=year)
     run = AssessmentRun.objects.select_for_update().get(year=year)
     rules = available_rules(AssessmentRule.objects.filter(active=True).order_by("order", "id"))

@@ -14,6 +14,7 @@ from ..evidence import evidence_for
 from ..forms import RankingFilterForm, RuleFormSet
 from ..models import AssessmentRule, AssessmentRun
 from ..rules import CALCULATORS
+from ..services import assessment_rules_ensure
 from ..tasks import assessment_compute
 from .common import as_query, page_of, query_without_page, require_admin, require_scope
 
@@ -91,6 +92,7 @@ def compute(request, year):
 def rules(request):
     """Everyone with a scope reads the rules that make their scores; administrators edit them."""
     scope = require_scope(request.user)
+    assessment_rules_ensure()
     queryset = AssessmentRule.objects.order_by("order", "id")
     if request.method == "POST":
         require_admin(request.user)
