@@ -27,9 +27,24 @@ def world(tree, people):
     task_a = practical_task_create(committee=tree.county_a, title="甲县修路", due_on=datetime.date(2021, 9, 1),
                                    status="done", completed_on=datetime.date(2021, 8, 20))
     task_b = practical_task_create(committee=tree.county_b, title="乙县便民", due_on=datetime.date(2021, 10, 1))
-    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 3, 5))
+    session = ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 3, 5))
+    visit = _visit(tree, people, session)
     assessment_compute(year=YEAR, as_of=datetime.date(2021, 12, 31))
-    return {"city_round": city_round, "a_round": a_round, "task_a": task_a, "task_b": task_b}
+    return {"city_round": city_round, "a_round": a_round, "task_a": task_a, "task_b": task_b, "visit": visit}
+
+
+def _visit(tree, people, session):
+    """A submitted visit to county A's session, rated 4 on each checklist item, with one rectification item."""
+    from supervision.models import ChecklistItem, Rating
+
+    from .supervision_factories import make_auditor, make_visit
+
+    auditor = make_auditor(people.auditor, home=tree.city, may_visit=[tree.city])
+    visit = make_visit(auditor, tree.county_a, activity=session, visited_on=session.held_on, rectifications=1,
+                       due_on=datetime.date(2021, 4, 30))
+    for item in ChecklistItem.objects.filter(active=True):
+        Rating.objects.create(visit=visit, item=item, score=4)
+    return visit
 
 
 def client_for(user):
@@ -193,6 +208,8 @@ def test_it_shows_the_breakdown_parts_and_their_records(world, people):
     study = response.context["parts"][0]
     assert study["part"].explain in body and len(study["evidence"]["rows"]) == 12  # one row per month
     assert reverse("sessions_app:archive") + "?committee=" in body  # the records behind study frequency
+    visit_url = reverse("supervision:visit", args=[world["visit"].pk])
+    assert body.count(visit_url) == 2  # the visit behind the rating and behind the rectification item
 
 
 def test_it_ignores_bad_query_parameters(world, people):
@@ -232,3 +249,8 @@ def test_it_keeps_the_ranking_and_breakdown_queries_bounded(world, people, djang
         client.get(reverse("assessment:tasks"))
     with django_assert_max_num_queries(8):
         client.get(reverse("assessment:round_detail", args=[world["city_round"].pk]))
+
+
+def test_it_is_in_the_navigation_bar_in_chinese(world, people):
+    body = client_for(people.secretary_a).get(reverse("sessions_app:home")).content.decode()
+    assert f'href="{reverse("assessment:home")}">测试、办实事与考核</a>' in body
