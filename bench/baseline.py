@@ -61,16 +61,34 @@ def _groups(metrics):
 def build(months):
     """Compute the baseline into bench_baseline; returns {"seconds": …, "rows": …, "metrics": [...]}."""
     metrics = activity_metrics()
+    phases = {}
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        _create_tables(cursor, len(metrics), months)
-        for group in _groups(metrics):
-            _insert_own(cursor, group)
-        _insert_subtree(cursor)
-        _insert_final(cursor)
+        with _phase(phases, "create_tables"):
+            _create_tables(cursor, len(metrics), months)
+        with _phase(phases, "own (one scan of the records, unpivot)"):
+            for group in _groups(metrics):
+                _insert_own(cursor, group)
+        with _phase(phases, "subtree (own rows to every ancestor)"):
+            _insert_subtree(cursor)
+        with _phase(phases, "year to date (window) and write with indexes"):
+            _insert_final(cursor)
+        seconds = time.perf_counter() - started
         cursor.execute("SELECT COUNT(*) FROM bench_baseline")
         rows = cursor.fetchone()[0]
-    return {"seconds": time.perf_counter() - started, "rows": rows, "metrics": [m.key for m in metrics]}
+    return {"seconds": seconds, "rows": rows, "metrics": [m.key for m in metrics], "phases": phases}
+
+
+class _phase:
+    def __init__(self, phases, name):
+        self.phases, self.name = phases, name
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.phases[self.name] = time.perf_counter() - self.started
+        return False
 
 
 def _create_tables(cursor, n_metrics, months):

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if queries_only:
             return self._queries_only(results, months, positions, json_out)
         results["rollup"] = self._rollup(months)
-        results["memory"] = harness.measure_rollup_memory(months)
+        results["memory"] = results["rollup"].pop("memory")
         self.stdout.write(f"Memory: {json.dumps(results['memory'])}")
         urls = harness.page_urls(positions, months[-1], DRILL_METRIC)
         results["pages"] = harness.measure_pages(urls, requests=requests)
@@ -86,17 +86,18 @@ class Command(BaseCommand):
         # Both start from an empty table with the same indexes: the cost of writing the rows counts.
         _empty(MetricValue)
         _empty(MonthStatus)
-        out["baseline_seconds"] = baseline.build(months)["seconds"]
-        self.stdout.write(f"Baseline (plain SQL): {out['baseline_seconds']:.2f} s")
-        out["full_rollup_seconds"] = harness.measure_full_rollup(months)
+        built = baseline.build(months)
+        out["baseline_seconds"], out["baseline_phases"] = built["seconds"], built["phases"]
+        self.stdout.write(f"Baseline (plain SQL): {out['baseline_seconds']:.2f} s {json.dumps(built['phases'])}")
+        out["full_rollup_seconds"], out["memory"] = harness.measure_full_rollup(months)
         self.stdout.write(f"Full rollup of {len(months)} months: {out['full_rollup_seconds']:.2f} s")
         out["comparison"] = baseline.compare(months, [m.key for m in baseline.activity_metrics()])
         self.stdout.write(f"Agreement: {json.dumps(out['comparison'], ensure_ascii=False)}")
         out["dirty_month"] = months[-1].isoformat()
-        out["dirty_month_seconds"] = harness.measure_dirty_month(months[-1])
+        out["dirty_month_seconds"], out["dirty_month_statements"] = harness.measure_dirty_month(months[-1])
         mid = months[-6]
         out["dirty_mid_year_month"] = mid.isoformat()
-        out["dirty_mid_year_month_seconds"] = harness.measure_dirty_month(mid)
+        out["dirty_mid_year_month_seconds"], out["dirty_mid_year_statements"] = harness.measure_dirty_month(mid)
         self.stdout.write(
             f"Dirty month {months[-1]:%Y-%m}: {out['dirty_month_seconds']:.2f} s; "
             f"{mid:%Y-%m} (refreshes the later months' year to date): {out['dirty_mid_year_month_seconds']:.2f} s"

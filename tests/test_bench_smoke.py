@@ -1,0 +1,108 @@
+"""The benchmark's own parts on a tiny data set: the generator makes a valid treebeard tree, the
+plain-SQL baseline agrees with the rollup row for row (and notices a wrong row), the harness can
+measure the pages, and the bench refuses a database that is not its own. No timings asserted."""
+import pytest
+from django.core.management.base import CommandError
+from django.db import connection
+
+from bench import baseline, dataset, generator, harness, report
+from committees.models import Committee
+from sessions_app.models import Activity
+
+TINY = generator.SIZES["tiny"]
+
+
+@pytest.fixture
+def tiny(db):
+    summary, built, _ = dataset.ensure(TINY)
+    assert built
+    return summary
+
+
+def test_it_builds_a_valid_treebeard_tree(tiny):
+    evil_chars, bad_steplen, orphans, wrong_depth, wrong_numchild = Committee.find_problems()
+    assert (evil_chars, bad_steplen, orphans, wrong_depth, wrong_numchild) == ([], [], [], [], [])
+    assert Committee.objects.count() == tiny["committees"] == len(generator.tree_rows(TINY))
+    assert Committee.objects.order_by("-depth").first().depth == 5
+    root = Committee.objects.get(depth=1)
+    assert Committee.objects.all().subtree_of(root).count() == tiny["committees"]
+    assert Activity.objects.count() == TINY.records
+
+
+def test_it_encodes_steps_like_treebeard():
+    assert generator.encode_step(1) == "0001"
+    assert generator.encode_step(36) == "0010"
+    assert generator.encode_step(36 ** 2 + 11) == "010B"
+
+
+def test_it_reuses_a_data_set_built_with_the_same_parameters(tiny):
+    summary, built, _ = dataset.ensure(TINY)
+    assert not built
+    assert summary["records"] == TINY.records
+
+
+def test_it_refuses_a_database_with_committees_but_no_bench_marker(db):
+    Committee.add_root(code="real-city", name="市委", kind="city")
+    with pytest.raises(CommandError, match="no bench marker"):
+        dataset.ensure(TINY)
+
+
+def test_it_refuses_a_database_that_is_not_a_bench_database(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "studygroup")
+    with pytest.raises(CommandError, match="Refusing"):
+        dataset.guard()
+    monkeypatch.setitem(connection.settings_dict, "NAME", "sg_bench")
+    dataset.guard()
+
+
+def test_it_finds_the_baseline_and_the_rollup_in_agreement(tiny):
+    from reports.rollup import rollup_months
+
+    months = generator.month_starts(TINY)
+    rollup_months(months)
+    built = baseline.build(months)
+    keys = [m.key for m in baseline.activity_metrics()]
+    result = baseline.compare(months, keys)
+    assert built["rows"] > 0 and "study_sessions" in keys
+    assert result["agree"], result
+    assert result["rollup_rows"] == result["baseline_rows"] == built["rows"]
+
+
+def test_it_notices_a_rollup_row_that_differs_from_the_baseline(tiny):
+    from reports.models import MetricValue
+    from reports.rollup import rollup_months
+
+    months = generator.month_starts(TINY)
+    rollup_months(months)
+    baseline.build(months)
+    row = MetricValue.objects.filter(metric="study_sessions", subtree__gt=0).order_by("id").first()
+    MetricValue.objects.filter(pk=row.pk).update(subtree=row.subtree + 1)
+    result = baseline.compare(months, [m.key for m in baseline.activity_metrics()])
+    assert not result["agree"]
+    assert result["rows_only_in_rollup"] == result["rows_only_in_baseline"] == 1
+
+
+def test_it_measures_the_leader_pages_and_counts_their_queries(tiny):
+    from reports.rollup import rollup_months
+
+    months = generator.month_starts(TINY)
+    rollup_months(months)
+    rows = list(Committee.objects.order_by("path").values_list("path", "depth", "numchild", "code"))
+    codes = {path: code for path, _, _, code in rows}
+    positions = {name: codes[path] for name, path in generator.bench_positions(rows).items()}
+    urls = harness.page_urls(positions, months[-1], "study_sessions")
+    pages = harness.measure_pages(urls, requests=2)
+    for name in ("trivial_page", "dashboard_root", "dashboard_county", "drilldown_root"):
+        assert "error" not in pages[name], pages[name]
+        assert pages[name]["queries"] > 0 and pages[name]["p95_ms"] > 0
+
+
+def test_it_marks_targets_met_or_not_from_the_figures():
+    results = {
+        "rollup": {"full_rollup_seconds": 3.0, "baseline_seconds": 1.0, "dirty_month_seconds": 0.1},
+        "pages": {"trivial_page": {"p95_ms": 10.0}, "dashboard_root": {"p50_ms": 20.0, "p95_ms": 40.0}},
+    }
+    rows = {measure: met for measure, _value, _target, met in report.evaluate(results)}
+    assert rows["rollup / baseline"] == "❌ not met"
+    assert rows["dirty month / full rollup"] == "✅ met"
+    assert rows["dashboard p50 / p95, root leader (ms)"] == "✅ met"
