@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee, CommitteeKind
 from committees.scope import scope_for
 
-from .models import AssessmentRule, MAX_SAMPLE, PracticalTask, Strata, TaskLevel, TaskStatus, TestRound
+from .models import MAX_SAMPLE, AssessmentRule, PracticalTask, TaskLevel, TaskStatus, TestRound
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELECT_LIMIT = 300  # more committees than this and a code field replaces the drop-down
 
 
@@ -64,7 +65,7 @@ class TestRoundForm(forms.ModelForm):
 class ScoreSheetForm(forms.Form):
     file = forms.FileField(
         label=_("Score sheet (XLSX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
         help_text=_("Columns: member id, name, committee code, score. Download the round's sheet to fill it in."),
     )
 
@@ -107,7 +108,8 @@ class PracticalTaskForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == TaskStatus.DONE and not data.get("completed_on") and not self.has_error("completed_on"):
+        missing_date = data.get("status") == TaskStatus.DONE and not data.get("completed_on")
+        if missing_date and not self.has_error("completed_on"):
             self.add_error("completed_on", _("Give the date the task was completed."))
         return data
 
@@ -120,7 +122,9 @@ class TaskFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     level = forms.ChoiceField(label=_("level"), required=False, choices=[("", _("All levels")), *TaskLevel.choices])
-    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All statuses")), *TaskStatus.choices])
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("All statuses")), *TaskStatus.choices]
+    )
     year = forms.IntegerField(label=_("year due"), required=False, min_value=2000, max_value=2100)
     committee = forms.CharField(label=_("committee code"), required=False, max_length=40)
 

@@ -90,7 +90,9 @@ class TestRound(models.Model):
                 condition=models.Q(sample_size__isnull=False) | models.Q(sample_rate__isnull=False),
                 name="test_round_has_sample_size_or_rate",
             ),
-            models.CheckConstraint(condition=models.Q(pass_mark__lte=models.F("max_score")), name="test_round_pass_mark"),
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__lte=models.F("max_score")), name="test_round_pass_mark"
+            ),
         ]
 
     def __str__(self):

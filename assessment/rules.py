@@ -1,6 +1,7 @@
 """The rules engine of the annual assessment (年度目标考核).
 
-Each rule key has a calculator (CALCULATORS, with the rule's default weight, threshold and params) that measures every committee's own study group in one SQL GROUP BY
+Each rule key has a calculator (CALCULATORS, with the rule's default weight, threshold and params)
+that measures every committee's own study group in one SQL GROUP BY
 and returns {committee id: Measure}. An `AssessmentRule` row (weight, threshold, params, active) turns
 a measure into points: weight × min(1, value / threshold).
 
@@ -76,7 +77,9 @@ def measure_attendance_rate(year, rule, as_of):
         )
         .order_by()
     )
-    return {r["activity__committee_id"]: Measure(r["present"], r["total"], share(r["present"], r["total"])) for r in rows}
+    return {
+        r["activity__committee_id"]: Measure(r["present"], r["total"], share(r["present"], r["total"])) for r in rows
+    }
 
 
 def measure_plan_coverage(year, rule, as_of):
@@ -221,7 +224,8 @@ CALCULATORS = {
         ),
         Calculator(
             "rectifications_on_time", _("Rectifications closed on time"), measure_rectifications,
-            _("%(numerator)s of %(denominator)s rectification items due or closed were closed on time (%(percent)s%%)."),
+            _("%(numerator)s of %(denominator)s rectification items due or closed were closed on time "
+              "(%(percent)s%%)."),
             weight=Decimal("10"), when_no_data=NO_DATA_FULL, needs=("Rectification",), order=60,
         ),
     ]

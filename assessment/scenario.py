@@ -75,13 +75,15 @@ def _build_tasks(tree, rng):
     city_level = sorted((c for c in tree.values() if c.kind in CITY_LEVEL_KINDS), key=lambda c: c.path)
     county_level = sorted((c for c in tree.values() if c.kind not in CITY_LEVEL_KINDS), key=lambda c: c.path)
     rows = []
-    for level, holders, count in ((TaskLevel.CITY, city_level, CITY_TASKS), (TaskLevel.COUNTY, county_level, COUNTY_TASKS)):
+    plan = ((TaskLevel.CITY, city_level, CITY_TASKS), (TaskLevel.COUNTY, county_level, COUNTY_TASKS))
+    for level, holders, count in plan:
         for i in range(count if holders else 0):
             committee = holders[i % len(holders)]
             due_on = datetime.date(2021, 3 + i % 10, 1 + i % 28)
             rows.append(PracticalTask(
-                committee=committee, level=level, title=f"{committee.name}：{TASK_THEMES[i % len(TASK_THEMES)]}（{i + 1}）",
-                due_on=due_on, status=TaskStatus.DONE, completed_on=due_on - datetime.timedelta(days=rng.randint(0, 20)),
+                committee=committee, level=level, due_on=due_on, status=TaskStatus.DONE,
+                title=f"{committee.name}：{TASK_THEMES[i % len(TASK_THEMES)]}（{i + 1}）",
+                completed_on=due_on - datetime.timedelta(days=rng.randint(0, 20)),
             ))
     PracticalTask.objects.bulk_create(rows, batch_size=2000)
     return {TaskLevel.CITY: sum(r.level == TaskLevel.CITY for r in rows),

@@ -54,7 +54,8 @@ def round_create(
     except draw.SampleTooLarge as too_large:
         field = "sample_size" if sample_size is not None else "sample_rate"
         raise ValidationError({field: _(
-            "The sample (%(wanted)s) is larger than the %(available)s active members who can be drawn under %(committee)s."
+            "The sample (%(wanted)s) is larger than the %(available)s active members who can be drawn under "
+            "%(committee)s."
         ) % {"wanted": too_large.wanted, "available": too_large.available, "committee": committee.name}})
     test_round = TestRound(
         name=name, held_on=held_on, committee=committee, strata=strata, sample_size=sample_size,

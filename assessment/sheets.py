@@ -63,9 +63,10 @@ def _as_score(value):
     if isinstance(value, bool):
         return None
     try:
-        return Decimal(str(value).strip())
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None  # "NaN" and "inf" are not marks
 
 
 def plain_number(number):
@@ -99,10 +100,14 @@ def read_score_sheet(test_round, file):
     columns = _header_map(header or [])
     missing = [key for key in ("member_id", "score") if key not in columns]
     if missing:
-        raise ValidationError(_("The first row must name the columns; a member id column and a score column are required."))
+        raise ValidationError(
+            _("The first row must name the columns; a member id column and a score column are required.")
+        )
     sittings = {
         s["member_id"]: s
-        for s in TestSitting.objects.filter(round=test_round).values("id", "member_id", "member__name", "committee__code")
+        for s in TestSitting.objects.filter(round=test_round).values(
+            "id", "member_id", "member__name", "committee__code"
+        )
     }
     scores, errors, seen = {}, [], {}
     for number, row in enumerate(rows, start=2):

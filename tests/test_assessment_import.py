@@ -58,6 +58,7 @@ def test_it_imports_a_good_sheet(test_round):
 
 def test_it_reports_every_bad_row_and_imports_nothing(test_round):
     rows = rows_of(test_round, [90, 130, "abc", 80, -1])
+    rows.append((rows[1][0], None, None, "NaN"))  # the same member as row 3, and not a mark either
     rows[3] = (rows[3][0], "别人", rows[3][2], 80)  # a shifted row: the name does not match the id
     rows.append((999999, "无名", "county-a", 70))  # not drawn
     rows.append((rows[0][0], rows[0][1], rows[0][2], 91))  # the same member again
@@ -69,8 +70,9 @@ def test_it_reports_every_bad_row_and_imports_nothing(test_round):
         "row 4: score “abc” is not a number",
         f"row 5: name “别人” does not match member {rows[3][0]} ({rows_of(test_round, [0] * 5)[3][1]})",
         "row 6: score -1 is below 0",
-        "row 7: member 999999 was not drawn in this round",
-        f"row 8: member {rows[0][0]} is already on row 2",
+        f"row 7: member {rows[1][0]} is already on row 3",
+        "row 8: member 999999 was not drawn in this round",
+        f"row 9: member {rows[0][0]} is already on row 2",
     ]
     assert stored_scores(test_round) == [None] * 5  # row 2 was fine, and still nothing was saved
 
@@ -126,3 +128,11 @@ def test_it_enters_typed_scores_all_or_nothing(test_round):
     assert stored_scores(test_round) == [None] * 5
     round_scores_enter(test_round=test_round, scores={sittings[0].id: Decimal("80"), sittings[1].id: Decimal("59.5")})
     assert round_figures(test_round) == {"person_tests": 5, "scored": 2, "passed": 1, "pass_rate": 50.0}
+
+
+def test_it_refuses_marks_that_are_not_finite_numbers(test_round):
+    rows = rows_of(test_round, ["NaN", "inf", 70, 70, 70])
+    with pytest.raises(ValidationError) as error:
+        round_scores_import(test_round=test_round, file=xlsx(rows))
+    assert error.value.messages == ["row 2: score “NaN” is not a number", "row 3: score “inf” is not a number"]
+    assert stored_scores(test_round) == [None] * 5

@@ -4,6 +4,7 @@ from .knowledge import round_create, round_detail, round_draw, round_import, rou
 from .practical import task_create, task_edit, tasks
 
 __all__ = [
-    "compute", "home", "ranking", "ranking_latest", "round_create", "round_detail", "round_draw", "round_import", "round_scores",
+    "compute", "home", "ranking", "ranking_latest", "round_create", "round_detail", "round_draw", "round_import",
+    "round_scores",
     "round_sheet", "rounds", "rules", "score", "task_create", "task_edit", "tasks",
 ]

@@ -83,7 +83,9 @@ def compute(request, year):
     _check_year(year)
     require_admin(request.user)
     transaction.on_commit(lambda: assessment_compute.delay(year))
-    messages.info(request, _("The %(year)s assessment is being computed; reload the page in a moment.") % {"year": year})
+    messages.info(
+        request, _("The %(year)s assessment is being computed; reload the page in a moment.") % {"year": year}
+    )
     return redirect("assessment:ranking", year=year)
 
 

@@ -24,7 +24,9 @@ def rounds(request):
     scope = require_scope(request.user)
     visible = selectors.rounds_for(request.user)
     return render(request, "assessment/rounds.html", {
-        "page": page_of(request, visible), "totals": selectors.knowledge_test_totals(visible), "can_draw": scope.is_admin,
+        "page": page_of(request, visible),
+        "totals": selectors.knowledge_test_totals(visible),
+        "can_draw": scope.is_admin,
     })
 
 
