@@ -12,8 +12,9 @@ How (all in SQL; no source row ever comes into Python):
 3. The month's MetricValue rows are deleted and re-inserted in one statement: own values joined to the
    closure give own and subtree; the previous month's year-to-date rows are added (UNION ALL … GROUP BY)
    so own_ytd/subtree_ytd are cumulative from January.
-4. A changed month changes the year-to-date of the later months of its year: those already computed
-   are refreshed from their stored monthly values (no source scan).
+4. A changed month changes the year to date of the later months of its year: for those already
+   computed, only the change (new − old monthly values, usually a handful of rows) is added to their
+   year-to-date columns — no source scan, no rewrite.
 Each year's chain runs in one transaction (on PostgreSQL under an advisory lock per year, so two
 workers never interleave a year); running it twice gives the same rows.
 """
@@ -36,6 +37,7 @@ from .models import MetricValue, MonthStatus
 CLOSURE = "reports_tmp_closure"
 OWN_TABLE = "reports_tmp_own"
 STAGE = "reports_tmp_stage"
+DELTA = "reports_tmp_delta"
 ADVISORY_LOCK_NAMESPACE = 20211231  # pg_advisory_xact_lock(namespace, year)
 
 
@@ -78,16 +80,21 @@ def _rollup_year(year, targets):
             first = previous_month(first)
         last = max([targets[-1], *computed])
         chain = month_range(first, last)
-        for month in chain:
+        _clear(DELTA)
+        for index, month in enumerate(chain):
             if month in targets or month not in computed:
-                _compute_month(month)
+                # The later months already computed only need this month's change added to their year to date.
+                track = any(later in computed and later not in targets for later in chain[index + 1:])
+                _compute_month(month, track_change=track)
             else:
-                _refresh_year_to_date(month)
+                _add_change_to_year_to_date(month)
         _mark_computed(chain, recounted=[m for m in chain if m in targets or m not in computed])
     return chain
 
 
-def _compute_month(month):
+def _compute_month(month, *, track_change=False):
+    if track_change:
+        _snapshot_month(month)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {OWN_TABLE}")
         for metrics in _source_groups():
@@ -100,19 +107,70 @@ def _compute_month(month):
         f"FROM {OWN_TABLE} o JOIN {CLOSURE} cl ON cl.committee_id = o.committee_id"
     )
     _write_month(month, monthly)
+    if track_change:
+        _record_change(month)
 
 
-def _refresh_year_to_date(month):
-    """Only the year to date changed (an earlier month did): keep the month's own values, re-add."""
-    table = MetricValue._meta.db_table
+def _snapshot_month(month):
+    """The month's monthly values before it is rewritten (to compute what changed)."""
+    _clear(STAGE)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {STAGE}")
         cursor.execute(
             f"INSERT INTO {STAGE} (committee_id, metric, own, subtree) "
-            f"SELECT committee_id, metric, own, subtree FROM {table} WHERE month = %s AND (own <> 0 OR subtree <> 0)",
+            f"SELECT committee_id, metric, own, subtree FROM {MetricValue._meta.db_table} "
+            f"WHERE month = %s AND (own <> 0 OR subtree <> 0)",
             [month],
         )
-    _write_month(month, f"SELECT committee_id, metric, own, subtree FROM {STAGE}")
+
+
+def _record_change(month):
+    """Append new − old monthly values of the month (only what differs) to the change table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DELTA} (committee_id, metric, own, subtree) "
+            f"SELECT x.committee_id, x.metric, SUM(x.own), SUM(x.subtree) FROM ("
+            f"SELECT committee_id, metric, own, subtree FROM {MetricValue._meta.db_table} WHERE month = %s "
+            f"UNION ALL SELECT committee_id, metric, -own, -subtree FROM {STAGE}"
+            f") x GROUP BY x.committee_id, x.metric HAVING SUM(x.own) <> 0 OR SUM(x.subtree) <> 0",
+            [month],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {DELTA}")
+
+
+def _add_change_to_year_to_date(month):
+    """A later month whose own records did not change: add the earlier months' change to its year to
+    date (update the rows there, insert the missing ones, drop the ones that became all zero)."""
+    table = MetricValue._meta.db_table
+    change = (
+        f"(SELECT committee_id, metric, SUM(own) AS own, SUM(subtree) AS subtree FROM {DELTA} "
+        f"GROUP BY committee_id, metric)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET own_ytd = own_ytd + d.own, subtree_ytd = subtree_ytd + d.subtree "
+            f"FROM {change} d WHERE {table}.month = %s AND {table}.committee_id = d.committee_id "
+            f"AND {table}.metric = d.metric",
+            [month],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (committee_id, month, metric, own, subtree, own_ytd, subtree_ytd) "
+            f"SELECT d.committee_id, %s, d.metric, 0, 0, d.own, d.subtree FROM {change} d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} v WHERE v.month = %s AND v.committee_id = d.committee_id "
+            f"AND v.metric = d.metric)",
+            [month, month],
+        )
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT v.id FROM {DELTA} d JOIN {table} v "
+            f"ON v.committee_id = d.committee_id AND v.month = %s AND v.metric = d.metric "
+            f"WHERE v.own = 0 AND v.subtree = 0 AND v.own_ytd = 0 AND v.subtree_ytd = 0)",
+            [month],
+        )
+
+
+def _clear(name):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {name}")
 
 
 def _write_month(month, monthly_sql):
@@ -213,9 +271,10 @@ class _temporary_tables:
                 f"(committee_id bigint NOT NULL, ancestor_id bigint NOT NULL, is_self integer NOT NULL)"
             )
             cursor.execute(f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, metric varchar(60), own bigint)")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {STAGE} (committee_id bigint, metric varchar(60), own bigint, subtree bigint)"
-            )
+            for name in (STAGE, DELTA):
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {name} (committee_id bigint, metric varchar(60), own bigint, subtree bigint)"
+                )
             # One indexed lookup per (committee, depth): the ancestor's path is a prefix of the path.
             cursor.execute(
                 f"INSERT INTO {CLOSURE} (committee_id, ancestor_id, is_self) "
@@ -235,7 +294,7 @@ class _temporary_tables:
 
     def _drop(self):
         with connection.cursor() as cursor:
-            for name in (CLOSURE, OWN_TABLE, STAGE):
+            for name in (CLOSURE, OWN_TABLE, STAGE, DELTA):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 

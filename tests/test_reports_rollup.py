@@ -158,3 +158,33 @@ def test_it_derives_compliance_at_read_time(tree, campaign_and_theme):
                  *campaign_and_theme)
     rollup.rollup_month(MONTHS[0])
     assert figures_for(tree.city, MONTHS[0])["first_agenda_compliance"].value == 75.0
+
+
+change = st.tuples(st.sampled_from(["add", "delete", "move"]), st.integers(0, 10_000), record)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(record, min_size=1, max_size=15), changes=st.lists(change, min_size=1, max_size=4))
+def test_it_stays_equal_to_the_records_when_only_changed_months_are_recomputed(
+    tree, campaign_and_theme, specs, changes
+):
+    Activity.objects.all().delete()
+    committees = [tree.city, tree.county_a, tree.county_b, tree.grassroots_a1]
+    make_records(committees, specs, *campaign_and_theme)
+    rollup.rollup_months(MONTHS)
+    touched = set()
+    for action, pick, spec in changes:
+        ids = list(Activity.objects.order_by("id").values_list("id", "month"))
+        victim_id, victim_month = ids[pick % len(ids)] if ids else (None, None)
+        if action == "add" or victim_id is None:
+            make_records(committees, [spec], *campaign_and_theme)
+            touched.add(datetime.date(2021, 1, 1) + datetime.timedelta(days=spec[2]))
+        elif action == "delete":
+            Activity.objects.filter(id=victim_id).delete()
+            touched.add(victim_month)
+        else:
+            held_on = datetime.date(2021, 1, 1) + datetime.timedelta(days=spec[2])
+            Activity.objects.filter(id=victim_id).update(held_on=held_on, month=held_on.replace(day=1))
+            touched |= {victim_month, held_on}
+    rollup.rollup_months(touched)
+    assert_matches_records(committees, MONTHS)
