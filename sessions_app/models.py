@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -195,6 +196,9 @@ class Activity(models.Model):
             if self._state.adding:
                 self.is_late = month_is_closed(self.held_on, timezone.localtime(self.created_at).date())
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sessions_app:detail", args=[self.pk])
 
     @property
     def takes_attendance(self):

@@ -110,8 +110,11 @@ def notifications_mark_read(*, user, ids=None):
 
 
 def _candidates(root, start, end, strata):
+    # A draw covers the groups *under* the organising committee: its own group is supervised from above
+    # (and no auditor of its pool is free of conflict with it).
     rows = (
         Filing.objects.filter(committee__path__startswith=root.path, planned_on__gte=start, planned_on__lte=end)
+        .exclude(committee=root)
         .order_by("id")
         .values_list("id", "committee_id", "committee__path")
     )
