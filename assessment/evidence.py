@@ -12,6 +12,12 @@ from sessions_app.models import ATTENDANCE_KINDS, GROUP_SESSION_KINDS, Activity,
 from .rules import filing_kinds, supervision_model, year_bounds
 
 EVIDENCE_LIMIT = 100
+OPEN_LIMIT = 8  # longer lists start folded, so the page stays a list of parts on a phone
+
+
+def _listing(rows, archive=None):
+    rows = list(rows)
+    return {"rows": rows, "archive": archive, "folded": len(rows) > OPEN_LIMIT}
 
 
 def _archive(committee, year, kinds):
@@ -30,7 +36,7 @@ def study_frequency(committee, year):
         month = datetime.date(year, number, 1)
         rows.append({"month": month, "sessions": counts.get(month, 0),
                      "archive": [*_archive(committee, year, GROUP_SESSION_KINDS), ("month", month.strftime("%Y-%m"))]})
-    return {"rows": rows, "archive": _archive(committee, year, GROUP_SESSION_KINDS)}
+    return {"rows": rows, "archive": _archive(committee, year, GROUP_SESSION_KINDS), "folded": False}
 
 
 def attendance_rate(committee, year):
@@ -45,7 +51,7 @@ def attendance_rate(committee, year):
         )
         .order_by("activity__held_on", "activity_id")[:EVIDENCE_LIMIT]
     )
-    return {"rows": list(rows), "archive": _archive(committee, year, ATTENDANCE_KINDS)}
+    return _listing(rows, _archive(committee, year, ATTENDANCE_KINDS))
 
 
 def plan_coverage(committee, year):
@@ -55,7 +61,7 @@ def plan_coverage(committee, year):
         .order_by("order", "id")
         .values("id", "title", "planned_month", "sessions", "plan_id")[:EVIDENCE_LIMIT]
     )
-    return {"rows": list(topics), "archive": None}
+    return _listing(topics)
 
 
 def filing_compliance(committee, year):
@@ -64,7 +70,7 @@ def filing_compliance(committee, year):
         .values("id", "held_on", "title", "kind", "filing__id", "filing__planned_on")
         .order_by("held_on", "id")[:EVIDENCE_LIMIT]
     )
-    return {"rows": list(rows), "archive": _archive(committee, year, filing_kinds())}
+    return _listing(rows, _archive(committee, year, filing_kinds()))
 
 
 def audit_ratings(committee, year):
@@ -76,7 +82,7 @@ def audit_ratings(committee, year):
         .values("id", "visited_on", "kind", "activity_id", "mean", "ratings_count")
         .order_by("visited_on", "id")[:EVIDENCE_LIMIT]
     )
-    return {"rows": list(rows), "archive": None}
+    return _listing(rows)
 
 
 def rectifications_on_time(committee, year):
@@ -85,7 +91,7 @@ def rectifications_on_time(committee, year):
         .values("id", "description", "raised_on", "due_on", "status", "closed_at", "visit_id")
         .order_by("due_on", "id")[:EVIDENCE_LIMIT]
     )
-    return {"rows": list(rows), "archive": None}
+    return _listing(rows)
 
 
 EVIDENCE = {

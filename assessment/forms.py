@@ -143,6 +143,16 @@ class RuleForm(forms.ModelForm):
         fields = ["label", "weight", "threshold", "params", "active", "order"]
         widgets = {"params": forms.Textarea(attrs={"rows": 1, "class": "font-monospace"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["label"] = str(self.instance.display_label)  # the default label in the reader's language
+
+    def clean_label(self):
+        label = self.cleaned_data["label"]
+        # An unchanged default label stays the source string, so it keeps following the reader's language.
+        return self.instance.label if self.instance.pk and label == str(self.instance.display_label) else label
+
     def clean_params(self):
         params = self.cleaned_data.get("params")
         if params in (None, ""):

@@ -1,6 +1,7 @@
 """Reads: who can be drawn, what a user may see, the figures of a round and of the tasks."""
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Rank
+from django.utils.translation import gettext as _
 
 from committees.models import Committee, Member
 from committees.scope import scope_for
@@ -67,9 +68,11 @@ def round_strata(test_round):
             scored=Count("id", filter=Q(score__isnull=False)), passed=Count("id", filter=Q(passed=True))
         )
     }
+    names = _stratum_names(test_round)
     return [
         {
             "stratum": key,
+            "label": names.get(key, key),
             "candidates": len(ids),
             "drawn": test_round.allocation.get(key, 0),
             "scored": counts.get(key, {}).get("scored", 0),
@@ -77,6 +80,16 @@ def round_strata(test_round):
         }
         for key, ids in sorted(test_round.candidates.items())
     ]
+
+
+def _stratum_names(test_round):
+    """What a reader calls each stratum: the county's name, "Level 2", "All members"."""
+    keys = list(test_round.candidates)
+    if test_round.strata == Strata.COUNTY:
+        return dict(Committee.objects.filter(code__in=keys).values_list("code", "name"))
+    if test_round.strata == Strata.LEVEL:
+        return {key: _("Level %(level)s") % {"level": key.removeprefix("level-")} for key in keys}
+    return {key: _("All members") for key in keys}
 
 
 def round_sittings(test_round):

@@ -254,3 +254,20 @@ def test_it_keeps_the_ranking_and_breakdown_queries_bounded(world, people, djang
 def test_it_is_in_the_navigation_bar_in_chinese(world, people):
     body = client_for(people.secretary_a).get(reverse("sessions_app:home")).content.decode()
     assert f'href="{reverse("assessment:home")}">测试、办实事与考核</a>' in body
+
+
+def test_it_shows_default_rule_labels_in_chinese_and_keeps_them_translatable(world, people):
+    client = client_for(people.admin)
+    body = client.get(reverse("assessment:rules")).content.decode()
+    assert 'value="每月集体学习"' in body
+    rules = list(AssessmentRule.objects.order_by("order", "id"))
+    data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules)}
+    for i, rule in enumerate(rules):
+        data |= {f"form-{i}-id": rule.pk, f"form-{i}-label": str(rule.display_label), f"form-{i}-weight": rule.weight,
+                 f"form-{i}-threshold": rule.threshold, f"form-{i}-params": "{}", f"form-{i}-order": rule.order,
+                 f"form-{i}-active": "on"}
+    data["form-1-label"] = "出勤情况考核"
+    assert client.post(reverse("assessment:rules"), data).status_code == 302
+    labels = dict(AssessmentRule.objects.values_list("key", "label"))
+    assert labels["study_frequency"] == "Study every month"  # unchanged default: still the source string
+    assert labels[rules[1].key] == "出勤情况考核"
