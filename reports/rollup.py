@@ -6,15 +6,16 @@ How (all in SQL; no source row ever comes into Python):
 1. A temporary *closure* table (committee → each ancestor, itself included) is built once per run
    from the materialized path: ancestors of path P are its prefixes SUBSTR(P, 1, 4·k), found with one
    indexed join against a small depth series.
-2. Per month and per source (model, committee field, month field), ONE grouped scan computes every
-   metric of that source by conditional aggregation (COUNT/SUM … FILTER), unpivoted into a temporary
-   `own` table (committee, metric, value), zeros dropped.
-3. The month's MetricValue rows are deleted and re-inserted in one statement: own values joined to the
-   closure give own and subtree; the previous month's year-to-date rows are added (UNION ALL … GROUP BY)
-   so own_ytd/subtree_ytd are cumulative from January.
-4. A changed month changes the year to date of the later months of its year: for those already
-   computed, only the change (new − old monthly values, usually a handful of rows) is added to their
-   year-to-date columns — no source scan, no rewrite.
+2. Per source (model, committee field, month selection), ONE grouped scan over the months to compute
+   gives every metric of that source by conditional aggregation (COUNT/SUM … FILTER), GROUP BY
+   (committee, month), unpivoted into a temporary `own` table (committee, month, metric, value), zeros dropped.
+3. Months computed from scratch together (a whole year, `rollup_all`): own values joined to the closure
+   give own and subtree per (committee, month, metric); the year to date is a running SUM over a
+   (committee, metric) × month grid, plus the stored year to date of the month before the first; the
+   months' rows are deleted and re-inserted in one statement.
+4. One changed month (the dirty-month case): its rows are rewritten the same way from the previous
+   month's stored year to date; the later months of its year already computed only get the change
+   (new − old monthly values, usually a handful of rows) added to their year-to-date columns.
 Each year's chain runs in one transaction (on PostgreSQL under an advisory lock per year, so two
 workers never interleave a year); running it twice gives the same rows.
 """
@@ -25,7 +26,8 @@ from operator import or_
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, DateField, F, Max, Min, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from committees.models import Committee
@@ -38,6 +40,7 @@ CLOSURE = "reports_tmp_closure"
 OWN_TABLE = "reports_tmp_own"
 STAGE = "reports_tmp_stage"
 DELTA = "reports_tmp_delta"
+STAGE_MONTHS = "reports_tmp_stage_months"
 ADVISORY_LOCK_NAMESPACE = 20211231  # pg_advisory_xact_lock(namespace, year)
 
 
@@ -80,6 +83,11 @@ def _rollup_year(year, targets):
             first = previous_month(first)
         last = max([targets[-1], *computed])
         chain = month_range(first, last)
+        full = [m for m in chain if m in targets or m not in computed]
+        if full == chain and len(chain) > 1:
+            _compute_chain(chain)  # nothing to keep: the months together, in a few set-wide statements
+            _mark_computed(chain, recounted=chain)
+            return chain
         _clear(DELTA)
         for index, month in enumerate(chain):
             if month in targets or month not in computed:
@@ -88,20 +96,14 @@ def _rollup_year(year, targets):
                 _compute_month(month, track_change=track)
             else:
                 _add_change_to_year_to_date(month)
-        _mark_computed(chain, recounted=[m for m in chain if m in targets or m not in computed])
+        _mark_computed(chain, recounted=full)
     return chain
 
 
 def _compute_month(month, *, track_change=False):
     if track_change:
         _snapshot_month(month)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {OWN_TABLE}")
-        for metrics in _source_groups():
-            sql, params = _own_insert_sql(metrics, month)
-            cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {OWN_TABLE}")
+    _compute_own(month, month)
     monthly = (
         f"SELECT cl.ancestor_id AS committee_id, o.metric AS metric, o.own * cl.is_self AS own, o.own AS subtree "
         f"FROM {OWN_TABLE} o JOIN {CLOSURE} cl ON cl.committee_id = o.committee_id"
@@ -109,6 +111,59 @@ def _compute_month(month, *, track_change=False):
     _write_month(month, monthly)
     if track_change:
         _record_change(month)
+
+
+def _compute_own(first, last):
+    """The own-group values of every metric for the months first..last: one scan per source."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {OWN_TABLE}")
+        for metrics in _source_groups():
+            sql, params = _own_insert_sql(metrics, first, last)
+            cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {OWN_TABLE}")
+
+
+def _compute_chain(chain):
+    """Several consecutive months from scratch (e.g. the whole year): one scan of each source, one
+    closure join, and the year to date as a running SUM over a (committee, metric) × month grid."""
+    table = MetricValue._meta.db_table
+    first, last = chain[0], chain[-1]
+    _compute_own(first, last)
+    _clear(STAGE_MONTHS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {STAGE_MONTHS} (committee_id, month, metric, own, subtree) "
+            f"SELECT cl.ancestor_id, o.month, o.metric, SUM(o.own * cl.is_self), SUM(o.own) "
+            f"FROM {OWN_TABLE} o JOIN {CLOSURE} cl ON cl.committee_id = o.committee_id "
+            f"GROUP BY cl.ancestor_id, o.month, o.metric"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE_MONTHS}")
+        keys = [f"SELECT committee_id, metric, 0 AS own_ytd, 0 AS subtree_ytd FROM {STAGE_MONTHS}"]
+        params = []
+        if first.month > 1:
+            keys.append(f"SELECT committee_id, metric, own_ytd, subtree_ytd FROM {table} WHERE month = %s")
+            params.append(previous_month(first))
+        date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+        months = " UNION ALL ".join(f"SELECT {date} AS month" for _ in chain)
+        params += chain
+        cursor.execute(f"DELETE FROM {table} WHERE month >= %s AND month <= %s", [first, last])
+        cursor.execute(
+            f"INSERT INTO {table} (committee_id, month, metric, own, subtree, own_ytd, subtree_ytd) "
+            f"SELECT g.committee_id, g.month, g.metric, g.own, g.subtree, g.own_ytd, g.subtree_ytd FROM ("
+            f"SELECT k.committee_id, mo.month, k.metric, COALESCE(s.own, 0) AS own, COALESCE(s.subtree, 0) AS subtree, "
+            f"k.base_own + SUM(COALESCE(s.own, 0)) OVER w AS own_ytd, "
+            f"k.base_subtree + SUM(COALESCE(s.subtree, 0)) OVER w AS subtree_ytd "
+            f"FROM (SELECT b.committee_id, b.metric, SUM(b.own_ytd) AS base_own, SUM(b.subtree_ytd) AS base_subtree "
+            f"FROM ({' UNION ALL '.join(keys)}) b GROUP BY b.committee_id, b.metric) k "
+            f"CROSS JOIN ({months}) mo "
+            f"LEFT JOIN {STAGE_MONTHS} s ON s.committee_id = k.committee_id AND s.metric = k.metric "
+            f"AND s.month = mo.month "
+            f"WINDOW w AS (PARTITION BY k.committee_id, k.metric ORDER BY mo.month ROWS UNBOUNDED PRECEDING)"
+            f") g WHERE g.own <> 0 OR g.subtree <> 0 OR g.own_ytd <> 0 OR g.subtree_ytd <> 0",
+            params,
+        )
 
 
 def _snapshot_month(month):
@@ -190,7 +245,7 @@ def _write_month(month, monthly_sql):
         cursor.execute(
             f"INSERT INTO {table} ({columns}) "
             f"SELECT x.committee_id, %s, x.metric, SUM(x.own), SUM(x.subtree), SUM(x.own_ytd), SUM(x.subtree_ytd) "
-            f"FROM ({' UNION ALL '.join(parts)}) x GROUP BY x.committee_id, x.metric",
+            f"FROM ({' UNION ALL '.join(parts)}) x GROUP BY x.committee_id, x.metric ORDER BY x.committee_id, x.metric",
             params,
         )
 
@@ -204,19 +259,22 @@ def _source_groups():
     return [list(group) for _, group in groupby(metrics, key=key)]
 
 
-def _own_insert_sql(metrics, month):
-    """INSERT … SELECT of every metric of one source for one month: one grouped scan, unpivoted."""
+def _own_insert_sql(metrics, first_month, last_month):
+    """INSERT … SELECT of every metric of one source for the months first..last: one grouped scan
+    (by committee and month), unpivoted to (committee, month, metric, value) rows."""
     first = metrics[0]
     qs = first.model._default_manager.order_by()
     if first.month_field:
-        qs = qs.filter(**{first.month_field: month})
+        month = F(first.month_field)
+        qs = qs.filter(**{f"{first.month_field}__gte": first_month, f"{first.month_field}__lte": last_month})
     else:
-        qs = qs.filter(first.period_q(month, next_month(month)))
+        month = TruncMonth(first.date_field, output_field=DateField())
+        qs = qs.filter(first.period_q(first_month, next_month(last_month)))
     conditions = [_row_condition(metric) for metric in metrics]
     if all(metric.filters for metric in metrics):
         # Scan only rows some metric counts (an empty filter means every row: no narrowing then).
         qs = qs.filter(reduce(or_, conditions))
-    qs = qs.values(rollup_cid=F(first.committee_field)).annotate(
+    qs = qs.values(rollup_cid=F(first.committee_field), rollup_month=month).annotate(
         **{f"rollup_m{i}": metric.aggregate_expression(filter=condition)
            for i, (metric, condition) in enumerate(zip(metrics, conditions))}
     )
@@ -224,9 +282,10 @@ def _own_insert_sql(metrics, month):
     keys = " UNION ALL ".join(f"SELECT {i} AS i, %s AS metric" for i in range(len(metrics)))
     pick = " ".join(f"WHEN {i} THEN w.rollup_m{i}" for i in range(len(metrics)))
     sql = (
-        f"INSERT INTO {OWN_TABLE} (committee_id, metric, own) "
-        f"SELECT u.committee_id, u.metric, u.own FROM ("
-        f"SELECT w.rollup_cid AS committee_id, k.metric AS metric, CASE k.i {pick} ELSE 0 END AS own "
+        f"INSERT INTO {OWN_TABLE} (committee_id, month, metric, own) "
+        f"SELECT u.committee_id, u.month, u.metric, u.own FROM ("
+        f"SELECT w.rollup_cid AS committee_id, w.rollup_month AS month, k.metric AS metric, "
+        f"CASE k.i {pick} ELSE 0 END AS own "
         f"FROM ({inner}) w CROSS JOIN ({keys}) k"
         f") u WHERE u.own <> 0 AND u.committee_id IS NOT NULL"
     )
@@ -270,7 +329,13 @@ class _temporary_tables:
                 f"CREATE TEMPORARY TABLE {CLOSURE} "
                 f"(committee_id bigint NOT NULL, ancestor_id bigint NOT NULL, is_self integer NOT NULL)"
             )
-            cursor.execute(f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, metric varchar(60), own bigint)")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, month date, metric varchar(60), own bigint)"
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGE_MONTHS} "
+                f"(committee_id bigint, month date, metric varchar(60), own bigint, subtree bigint)"
+            )
             for name in (STAGE, DELTA):
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {name} (committee_id bigint, metric varchar(60), own bigint, subtree bigint)"
@@ -294,7 +359,7 @@ class _temporary_tables:
 
     def _drop(self):
         with connection.cursor() as cursor:
-            for name in (CLOSURE, OWN_TABLE, STAGE, DELTA):
+            for name in (CLOSURE, OWN_TABLE, STAGE, STAGE_MONTHS, DELTA):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
