@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from committees.models import Committee
 from reports.figures import figures_for
@@ -42,13 +42,13 @@ class Command(BaseCommand):
         data = {
             "scope": committee.code,
             "month": month.strftime("%Y-%m"),
-            "as_of": figures.as_of.isoformat() if figures.as_of else None,
+            "as_of": timezone.localtime(figures.as_of).isoformat() if figures.as_of else None,
             "figures": {f.key: {"value": f.value, "label": str(f.label), "tally": f.tally} for f in figures.items},
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     def _table(self, committee, month, figures):
-        as_of = figures.as_of.isoformat(timespec="seconds") if figures.as_of else "never computed"
+        as_of = timezone.localtime(figures.as_of).isoformat(timespec="seconds") if figures.as_of else "never computed"
         self.stdout.write(f"{committee.name} ({committee.code}) · {month:%Y-%m} · year to date · as of {as_of}")
         for f in figures.items:
             value = "—" if f.value is None else f"{f.value:,}"
