@@ -12,7 +12,7 @@ from assessment.models import Strata, TestRound, TestSitting
 from assessment.services import round_create, round_verify
 from committees.models import Member
 
-from .factories import MemberFactory, make_committee
+from .factories import MemberFactory
 
 # ---------------------------------------------------------------- the algorithm alone
 
