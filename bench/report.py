@@ -109,4 +109,23 @@ def markdown(results):
     ]
     lines += [f"| {m['measure']} | {m['value']} | {m['target']} | {m['met']} |" for m in results["summary"]]
     lines.append("")
+    lines += _details(results)
     return "\n".join(lines)
+
+
+def _details(results):
+    """Where the time goes: the baseline's phases and the dirty month's slowest statements."""
+    r = results.get("rollup", {})
+    lines = []
+    if r.get("baseline_phases"):
+        lines += ["## Baseline phases", "", "| phase | seconds |", "|---|---|"]
+        lines += [f"| {name} | {sec:.1f} |" for name, sec in r["baseline_phases"].items()]
+        lines.append("")
+    for key, title in (("dirty_month_statements", r.get("dirty_month")),
+                       ("dirty_mid_year_statements", r.get("dirty_mid_year_month"))):
+        if r.get(key):
+            lines += [f"## Slowest statements of rollup_month({title})", "", "| seconds | calls | statement |",
+                      "|---|---|---|"]
+            lines += [f"| {s['seconds']:.2f} | {s['calls']} | `{s['sql'][:140]}` |" for s in r[key][:4]]
+            lines.append("")
+    return lines
