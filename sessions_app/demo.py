@@ -94,11 +94,13 @@ def build_default(stdout):
 
 def _build_other_halves(tree):
     """Supervision (the auditor's assigned visits) and the dashboard's figures, so every role sees a living portal."""
+    from assessment.services import assessment_compute
     from reports.rollup import rollup_all
     from supervision.demo import build_default_supervision
 
     build_default_supervision(tree)
     rollup_all()
+    assessment_compute(year=timezone.localdate().year)
 
 
 def _days_in_past_months(months, rng):
