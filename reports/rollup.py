@@ -13,8 +13,9 @@ How (all in SQL; no source row ever comes into Python):
    give own and subtree per (committee, month, metric); the year to date is a running SUM over a
    (committee, metric) × month grid, plus the stored year to date of the month before the first; the
    months' rows are deleted and re-inserted in one statement.
-4. One changed month (the dirty-month case): its rows are rewritten the same way from the previous
-   month's stored year to date; the later months of its year already computed only get the change
+4. One changed month (the dirty-month case): its rows are recomputed the same way from the previous
+   month's stored year to date and only the difference is written (delete gone rows, update changed
+   ones, insert new ones, in the same transaction); the later months of its year already computed only get the change
    (new − old monthly values, usually a handful of rows) added to their year-to-date columns.
 Each year's chain runs in one transaction (on PostgreSQL under an advisory lock per year, so two
 workers never interleave a year); running it twice gives the same rows.
@@ -41,6 +42,7 @@ OWN_TABLE = "reports_tmp_own"
 STAGE = "reports_tmp_stage"
 DELTA = "reports_tmp_delta"
 STAGE_MONTHS = "reports_tmp_stage_months"
+NEW = "reports_tmp_new"
 ADVISORY_LOCK_NAMESPACE = 20211231  # pg_advisory_xact_lock(namespace, year)
 
 
@@ -229,24 +231,46 @@ def _clear(name):
 
 
 def _write_month(month, monthly_sql):
-    """Replace the month's rows: monthly values (own, subtree) plus the previous month's year to date."""
+    """Make the month's rows equal to its monthly values (own, subtree) plus the previous month's year
+    to date, in the open transaction: the new rows are computed aside, then only the difference is
+    written (rows gone are deleted, changed ones updated, new ones inserted). Rewriting a month where
+    little changed — the usual dirty month — thus touches a handful of rows, not all of them."""
     table = MetricValue._meta.db_table
-    columns = "committee_id, month, metric, own, subtree, own_ytd, subtree_ytd"
     parts = [f"SELECT m.committee_id, m.metric, m.own, m.subtree, m.own AS own_ytd, m.subtree AS subtree_ytd "
              f"FROM ({monthly_sql}) m"]
-    params = [month]
+    params = []
     if month.month > 1:
         parts.append(
             f"SELECT p.committee_id, p.metric, 0, 0, p.own_ytd, p.subtree_ytd FROM {table} p WHERE p.month = %s"
         )
         params.append(previous_month(month))
+    same_key = f"n.committee_id = {table}.committee_id AND n.metric = {table}.metric"
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE month = %s", [month])
+        cursor.execute(f"DELETE FROM {NEW}")
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) "
-            f"SELECT x.committee_id, %s, x.metric, SUM(x.own), SUM(x.subtree), SUM(x.own_ytd), SUM(x.subtree_ytd) "
-            f"FROM ({' UNION ALL '.join(parts)}) x GROUP BY x.committee_id, x.metric ORDER BY x.committee_id, x.metric",
+            f"INSERT INTO {NEW} (committee_id, metric, own, subtree, own_ytd, subtree_ytd) "
+            f"SELECT x.committee_id, x.metric, SUM(x.own), SUM(x.subtree), SUM(x.own_ytd), SUM(x.subtree_ytd) "
+            f"FROM ({' UNION ALL '.join(parts)}) x GROUP BY x.committee_id, x.metric",
             params,
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {NEW}")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {table}.month = %s AND NOT EXISTS (SELECT 1 FROM {NEW} n WHERE {same_key})",
+            [month],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET own = n.own, subtree = n.subtree, own_ytd = n.own_ytd, subtree_ytd = n.subtree_ytd "
+            f"FROM {NEW} n WHERE {table}.month = %s AND {same_key} AND ({table}.own <> n.own "
+            f"OR {table}.subtree <> n.subtree OR {table}.own_ytd <> n.own_ytd OR {table}.subtree_ytd <> n.subtree_ytd)",
+            [month],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (committee_id, month, metric, own, subtree, own_ytd, subtree_ytd) "
+            f"SELECT n.committee_id, %s, n.metric, n.own, n.subtree, n.own_ytd, n.subtree_ytd FROM {NEW} n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} v WHERE v.month = %s AND v.committee_id = n.committee_id "
+            f"AND v.metric = n.metric) ORDER BY n.committee_id, n.metric",
+            [month, month],
         )
 
 
@@ -333,6 +357,10 @@ class _temporary_tables:
                 f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, month date, metric varchar(60), own bigint)"
             )
             cursor.execute(
+                f"CREATE TEMPORARY TABLE {NEW} (committee_id bigint, metric varchar(60), own bigint, "
+                f"subtree bigint, own_ytd bigint, subtree_ytd bigint)"
+            )
+            cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGE_MONTHS} "
                 f"(committee_id bigint, month date, metric varchar(60), own bigint, subtree bigint)"
             )
@@ -359,7 +387,7 @@ class _temporary_tables:
 
     def _drop(self):
         with connection.cursor() as cursor:
-            for name in (CLOSURE, OWN_TABLE, STAGE, STAGE_MONTHS, DELTA):
+            for name in (CLOSURE, OWN_TABLE, STAGE, STAGE_MONTHS, DELTA, NEW):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
