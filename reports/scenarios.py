@@ -73,6 +73,10 @@ def build_qiqihar_2021(stdout):
     months = month_range(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 1))
     rollup.rollup_months(months + dirty_claim())
     stdout.write(f"Rolled up {len(months)} months of {YEAR}.")
+    from assessment.services import assessment_compute
+
+    assessment_compute(year=YEAR)  # after supervision, whose filings and visits two rules read
+    stdout.write(f"Computed the {YEAR} annual assessment.")
     return logins
 
 
