@@ -75,8 +75,14 @@ class Metric:
         """The rows behind one figure (drill-down): the committee's own group or its subtree, one month
         or January..month. `own` defaults to the metric's scope."""
         own = self.scope == OWN if own is None else own
-        start = month.replace(month=1, day=1) if ytd else month.replace(day=1)
-        qs = self.rows(queryset).filter(self.period_q(start, next_month(month.replace(day=1))))
+        last = month.replace(day=1)
+        start = last.replace(month=1) if ytd else last
+        if self.month_field:
+            # Whole months: the stored, indexed month column (as the rollup reads them), not a date range.
+            period = Q(**{f"{self.month_field}__gte": start, f"{self.month_field}__lte": last})
+        else:
+            period = self.period_q(start, next_month(last))
+        qs = self.rows(queryset).filter(period)
         if own:
             return qs.filter(**{self.committee_field: committee})
         return qs.filter(**{f"{self.committee_field}__path__startswith": committee.path})
