@@ -165,6 +165,10 @@ class Activity(models.Model):
             models.Index(fields=["committee", "month", "kind"], name="activity_committee_month"),
             models.Index(fields=["month", "kind"], name="activity_month_kind"),
             models.Index(fields=["committee", "-held_on", "-id"], name="activity_archive"),
+            # Newest first across many committees (portal home, drill-down pages): ordered by
+            # (-month, -held_on, -id), the same order as (-held_on, -id), read backwards so
+            # PostgreSQL stops after one page instead of sorting every record of the scope.
+            models.Index(fields=["month", "held_on", "id"], name="activity_month_held"),
         ]
         constraints = [
             models.CheckConstraint(
