@@ -17,7 +17,9 @@ def records_writable(user):
 
 
 def latest_records(user, *, limit=10):
-    return list(records_visible(user).order_by("-held_on", "-id")[:limit])
+    # (-month, -held_on, -id) is the order of (-held_on, -id) (month is held_on's first day), and the
+    # one the index activity_month_held reads backwards: the database stops after `limit` rows.
+    return list(records_visible(user).order_by("-month", "-held_on", "-id")[:limit])
 
 
 def month_counts(user, *, today=None):
