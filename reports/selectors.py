@@ -51,7 +51,9 @@ def committee_for(user, code):
     """The committee `code` if the user may read it, else 404 (missing and out of scope look alike)."""
     if not code:
         return start_committee(user)
-    return get_object_in_scope(Committee.objects.visible_to(user), code=code)
+    # A committee the user holds a role on is in their scope by definition and already loaded with it.
+    held = next((c for c in scope_for(user).roots if c.code == code), None)
+    return held or get_object_in_scope(Committee.objects.visible_to(user), code=code)
 
 
 def reads_subtree(user, committee):
@@ -65,7 +67,20 @@ def breadcrumb(user, committee):
     """committee's ancestors the user may read, root first, ending with committee itself."""
     steplen = Committee.steplen
     prefixes = [committee.path[:n] for n in range(steplen, len(committee.path) + 1, steplen)]
+    if nothing_readable_above(scope_for(user), committee):
+        return [committee]
     return list(Committee.objects.visible_to(user).filter(path__in=prefixes).order_by("depth"))
+
+
+def nothing_readable_above(scope, committee):
+    """True when no ancestor of `committee` can be in the scope, so the breadcrumb needs no query: a
+    root, or a leader/auditor at the top of their own subtree (a secretary's or an admin's scope
+    may hold ancestors: then they are read)."""
+    if committee.depth <= 1:
+        return True
+    if scope.is_admin or scope.exact_ids:
+        return False
+    return not any(committee.path.startswith(p) and p != committee.path for p in scope.subtree_paths)
 
 
 def sub_committees(user, committee):
@@ -165,19 +180,22 @@ def own_group_figures(committee, month, by_key):
     return {key: Figure(f.metric, *own.get(key, (0, 0))) for key, f in by_key.items()}
 
 
+VALUE_COLUMNS = ("own", "subtree", "own_ytd", "subtree_ytd")
+
+
 def headline(row, metric, subtree_readable):
-    """(month value, year to date) of one MetricValue row (None: a missing row is 0), read from the
-    columns the metric itself names, as reports.figures does."""
+    """(month value, year to date) of one MetricValue row, read as {column: value} (None: a missing
+    row is 0), from the columns the metric itself names, as reports.figures does."""
     if row is None:
         return 0, 0
     if not subtree_readable:
-        return row.own, row.own_ytd
-    return getattr(row, metric.month_value_field), getattr(row, metric.headline_field)
+        return row["own"], row["own_ytd"]
+    return row[metric.month_value_field], row[metric.headline_field]
 
 
 @dataclass
 class YearValues:
-    """One committee's rollup rows of one metric for a year: {month: MetricValue}, one query."""
+    """One committee's rollup rows of one metric for a year: {month: {column: value}}, one query."""
 
     rows: dict = field(default_factory=dict)
 
@@ -185,11 +203,19 @@ class YearValues:
         return self.rows.get(month)
 
 
+def year_rows(qs):
+    """[(committee id, month, {column: value})] of MetricValue rows, without building model objects."""
+    return [
+        (committee_id, month, dict(zip(VALUE_COLUMNS, values)))
+        for committee_id, month, *values in qs.values_list("committee_id", "month", *VALUE_COLUMNS)
+    ]
+
+
 def committee_year_values(committee, month, metric):
     qs = MetricValue.objects.filter(
         committee=committee, metric=metric.key, month__gte=month.replace(month=1), month__lte=month
     )
-    return YearValues({value.month: value for value in qs})
+    return YearValues({m: values for _, m, values in year_rows(qs)})
 
 
 def trend(year_values, month, metric, subtree_readable):
@@ -202,14 +228,14 @@ def trend(year_values, month, metric, subtree_readable):
 
 
 def children_year_values(children, month, metric):
-    """{committee id: {month: MetricValue}} of the direct sub-committees for one metric, one query."""
+    """{committee id: {month: {column: value}}} of the direct sub-committees for one metric, one query."""
     rows = {}
     qs = MetricValue.objects.filter(
         committee_id__in=[c.id for c in children], metric=metric.key,
         month__gte=month.replace(month=1), month__lte=month,
     )
-    for value in qs:
-        rows.setdefault(value.committee_id, {})[value.month] = value
+    for committee_id, m, values in year_rows(qs):
+        rows.setdefault(committee_id, {})[m] = values
     return rows
 
 

@@ -17,38 +17,9 @@ from . import bulletin as bulletins
 from . import exports, selectors
 from . import metrics as registry
 from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
+from .presentation import dashboard_context, dashboard_url
 
 DRILL_PAGE_SIZE = 50
-
-
-def drill_url(metric_key, committee, month, period=PERIOD_MONTH, **extra):
-    query = {"committee": committee.code, "month": f"{month:%Y-%m}", "period": period, **extra}
-    return f"{reverse('reports:drilldown', args=[metric_key])}?{urlencode(query)}"
-
-
-def dashboard_url(committee, month, **extra):
-    query = {"committee": committee.code, "month": f"{month:%Y-%m}", **{k: v for k, v in extra.items() if v}}
-    return f"{reverse('reports:dashboard')}?{urlencode(query)}"
-
-
-def _chart_data(page):
-    """What the ECharts script draws, with the drill-down URL of every bar and point."""
-    if page.chosen is None:
-        return {}
-    key, committee = page.chosen.key, page.committee
-    return {
-        "metric": str(page.chosen.label),
-        "unit": str(page.chosen.unit),
-        "labels": {"month": _("Month"), "ytd": _("Year to date")},
-        "trend": [
-            {"month": f"{m:%Y-%m}", "value": v, "ytd": y, "url": drill_url(key, committee, m)}
-            for m, v, y in page.trend
-        ],
-        "breakdown": [
-            {"name": row.committee.name, "value": row.value, "url": drill_url(key, row.committee, page.month)}
-            for row in page.breakdown
-        ],
-    }
 
 
 @login_required
@@ -60,7 +31,7 @@ def dashboard(request):
         campaign_code=form.value("campaign"), theme_code=form.value("theme"),
     )
     return render(request, "reports/dashboard.html", {
-        "page": page, "form": form, "chart_data": _chart_data(page), "is_admin": scope_for(request.user).is_admin,
+        "page": page, "form": form, "is_admin": scope_for(request.user).is_admin, **dashboard_context(page),
     })
 
 

@@ -1,0 +1,199 @@
+"""The dashboard's links and labels, built in Python once per page.
+
+A dashboard shows a few hundred figures, each a link to its records (cards, breakdown, a heatmap cell
+per sub-committee and month). Reversing a URL or formatting a month per cell in the template was most
+of the page's time, so each metric's drill-down path is reversed once and each month formatted once;
+a link is then only its query string. The template reads ready strings.
+"""
+from dataclasses import dataclass
+from urllib.parse import quote_plus, urlencode
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from .forms import PERIOD_MONTH, PERIOD_YTD
+
+
+def month_label(month):
+    return f"{month:%Y-%m}"
+
+
+def dashboard_url(committee, month, **extra):
+    query = {"committee": committee.code, "month": month_label(month), **{k: v for k, v in extra.items() if v}}
+    return f"{reverse('reports:dashboard')}?{urlencode(query)}"
+
+
+class Links:
+    """The links of one dashboard page: each metric's drill-down path reversed once, each committee
+    code quoted once; a link is then one string (the same query string urlencode would build)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.month = month_label(page.month)
+        self._paths = {}
+        self._codes = {}
+        self._labels = {page.month: self.month}
+
+    def code(self, committee):
+        code = self._codes.get(committee.pk)
+        if code is None:
+            code = self._codes[committee.pk] = quote_plus(committee.code)
+        return code
+
+    def label(self, month):
+        label = self._labels.get(month)
+        if label is None:
+            label = self._labels[month] = month_label(month)
+        return label
+
+    def drill_path(self, key):
+        path = self._paths.get(key)
+        if path is None:
+            path = self._paths[key] = reverse("reports:drilldown", args=[key])
+        return path
+
+    def drill(self, key, committee, month=None, period=PERIOD_MONTH):
+        label = self.month if month is None else self.label(month)
+        return f"{self.drill_path(key)}?committee={self.code(committee)}&month={label}&period={period}"
+
+    def committee(self, committee, **extra):
+        """The dashboard of another committee, same month (relative: the page's own path)."""
+        link = f"?committee={self.code(committee)}&month={self.month}"
+        return f"{link}&{urlencode(extra)}" if extra else link
+
+    def choose(self, key):
+        """The same committee's dashboard with `key` as the chosen figure (campaign and theme kept)."""
+        page = self.page
+        extra = {"metric": key}
+        if page.campaign:
+            extra["campaign"] = page.campaign.code
+        if page.theme:
+            extra["theme"] = page.theme.code
+        return self.committee(page.committee, **extra)
+
+
+@dataclass
+class Card:
+    """One figure as a card, every text and link ready (the template only places them)."""
+
+    key: str
+    label: str
+    description: str
+    tally: str
+    unit: str
+    chosen: bool
+    is_ratio: bool = False
+    value: object = None  # a ratio's percentages (None: no denominator)
+    ytd: object = None
+    month_text: str = ""
+    ytd_text: str = ""
+    choose_url: str = ""
+    month_url: str = ""
+    ytd_url: str = ""
+    # A ratio: its two figures, each linking to its own records.
+    numerator_label: str = ""
+    denominator_label: str = ""
+    denominator_unit: str = ""
+    numerator_month_text: str = ""
+    denominator_month_text: str = ""
+    numerator_ytd_text: str = ""
+    denominator_ytd_text: str = ""
+    numerator_month_url: str = ""
+    denominator_month_url: str = ""
+    numerator_ytd_url: str = ""
+    denominator_ytd_url: str = ""
+
+
+def card(links, figure):
+    page, metric = links.page, figure.metric
+    made = Card(
+        key=metric.key, label=str(metric.label), description=str(metric.description), tally=metric.tally or "",
+        unit=str(metric.unit), chosen=metric == page.chosen, is_ratio=figure.is_ratio,
+    )
+    if figure.is_ratio:
+        num, den = figure.numerator, figure.denominator
+        made.value, made.ytd = figure.value, figure.ytd
+        made.numerator_label, made.denominator_label = str(num.metric.label), str(den.metric.label)
+        made.denominator_unit = str(den.metric.unit)
+        made.numerator_month_text, made.denominator_month_text = intcomma(num.value), intcomma(den.value)
+        made.numerator_ytd_text, made.denominator_ytd_text = intcomma(num.ytd), intcomma(den.ytd)
+        made.numerator_month_url = links.drill(num.metric.key, page.committee)
+        made.denominator_month_url = links.drill(den.metric.key, page.committee)
+        made.numerator_ytd_url = links.drill(num.metric.key, page.committee, period=PERIOD_YTD)
+        made.denominator_ytd_url = links.drill(den.metric.key, page.committee, period=PERIOD_YTD)
+    else:
+        made.month_text, made.ytd_text = intcomma(figure.value), intcomma(figure.ytd)
+        made.choose_url = links.choose(metric.key)
+        made.month_url = links.drill(metric.key, page.committee)
+        made.ytd_url = links.drill(metric.key, page.committee, period=PERIOD_YTD)
+    return made
+
+
+@dataclass
+class BreakdownLine:
+    row: object  # selectors.BreakdownRow: committee, value, ytd, cells
+    committee_url: str
+    month_url: str
+    ytd_url: str
+    heat_cells: str  # the row's heatmap cells, one link each (built here: ~150 cells a page)
+
+
+def heat_cells(links, key, committee, cells):
+    """One sub-committee's heatmap cells: each a link to that month's records. Built as one string
+    (about 150 cells a page): the committee's name and the path are escaped, the rest is digits and
+    the quoted committee code."""
+    path, code, name = escape(links.drill_path(key)), links.code(committee), escape(committee.name)
+    return mark_safe("".join(
+        f'<td class="text-center {"sg-heat-some" if value else "sg-heat-none"}">'
+        f'<a href="{path}?committee={code}&amp;month={links.label(month)}&amp;period=month" '
+        f'title="{name} {links.label(month)}">{int(value)}</a></td>'
+        for month, value in cells
+    ))
+
+
+def breakdown_line(links, row):
+    key, committee = links.page.chosen.key, row.committee
+    return BreakdownLine(
+        row, links.committee(committee, metric=key), links.drill(key, committee),
+        links.drill(key, committee, period=PERIOD_YTD), heat_cells(links, key, committee, row.cells),
+    )
+
+
+def dashboard_context(page):
+    """Everything the dashboard template reads beyond `page` itself, with every link ready."""
+    links = Links(page)
+    breakdown = [breakdown_line(links, row) for row in page.breakdown]
+    return {
+        "ym": links.month,
+        "heat_months": [m.month for m in page.months],
+        "crumb_links": [(crumb, links.committee(crumb)) for crumb in page.crumbs],
+        "child_links": [(child, links.committee(child)) for child in page.children],
+        "tally_cards": [card(links, f) for f in page.tally_figures],
+        "other_cards": [card(links, f) for f in page.other_figures],
+        "breakdown_lines": breakdown,
+        "chart_data": chart_data(links, breakdown),
+    }
+
+
+def chart_data(links, breakdown):
+    """What the ECharts script draws, with the drill-down URL of every bar and point (the trend's
+    points are the heatmap's months of the committee itself; the bars, the breakdown's month links)."""
+    page = links.page
+    if page.chosen is None:
+        return {}
+    key, committee = page.chosen.key, page.committee
+    return {
+        "metric": str(page.chosen.label),
+        "unit": str(page.chosen.unit),
+        "labels": {"month": _("Month"), "ytd": _("Year to date")},
+        "trend": [
+            {"month": links.label(m), "value": v, "ytd": y, "url": links.drill(key, committee, m)}
+            for m, v, y in page.trend
+        ],
+        "breakdown": [
+            {"name": line.row.committee.name, "value": line.row.value, "url": line.month_url} for line in breakdown
+        ],
+    }
