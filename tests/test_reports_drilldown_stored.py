@@ -131,5 +131,5 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(client, people, tree, re
     rollup.rollup_months([DEC])
     counted = _queries(client)  # December is dirty again: counted from the rows
     dirty_claim()
-    assert _queries(client) == stored == 6  # session, user, roles, committee, stored figure, page
+    assert _queries(client) == stored == 5  # session, user, roles (the city is his: no lookup), stored figure, page
     assert counted == stored + 1
