@@ -79,7 +79,9 @@ def _drill_numbers(request, context):
     subtree's month is the slowest query of the page), else counted from the rows in one query."""
     metric, rows = context["metric"], context["rows"]
     stored = selectors.stored_figure(request.user, metric, context["committee"], context["month"], context["period"])
-    if stored is None:
+    # Zero is counted anyway (cheap: no rows to read), so a metric the rollup has not stored yet (one
+    # registered since) never hides its rows behind an empty first page.
+    if not stored:
         return selectors.drill_figures(rows, metric)
     return (stored if metric.aggregate == registry.COUNT else None), stored
 
