@@ -26,16 +26,25 @@ def dashboard_url(committee, month, **extra):
     return f"{reverse('reports:dashboard')}?{urlencode(query)}"
 
 
+KEY_SLOT = "metric-key-slot"  # reversed once per page, then replaced by each metric's key (a slug)
+
+
 class Links:
-    """The links of one dashboard page: each metric's drill-down path reversed once, each committee
-    code quoted once; a link is then one string (the same query string urlencode would build)."""
+    """The links of one dashboard page: the drill-down path reversed once, each committee code quoted
+    once; a link is then one string (the same query string urlencode would build)."""
 
     def __init__(self, page):
         self.page = page
         self.month = month_label(page.month)
-        self._paths = {}
+        self._drill_pattern = None
         self._codes = {}
         self._labels = {page.month: self.month}
+        extra = {}
+        if page.campaign:
+            extra["campaign"] = page.campaign.code
+        if page.theme:
+            extra["theme"] = page.theme.code
+        self._choice_kept = f"&{urlencode(extra)}" if extra else ""
 
     def code(self, committee):
         code = self._codes.get(committee.pk)
@@ -50,10 +59,9 @@ class Links:
         return label
 
     def drill_path(self, key):
-        path = self._paths.get(key)
-        if path is None:
-            path = self._paths[key] = reverse("reports:drilldown", args=[key])
-        return path
+        if self._drill_pattern is None:
+            self._drill_pattern = reverse("reports:drilldown", args=[KEY_SLOT])
+        return self._drill_pattern.replace(KEY_SLOT, key)
 
     def drill(self, key, committee, month=None, period=PERIOD_MONTH):
         label = self.month if month is None else self.label(month)
@@ -66,13 +74,7 @@ class Links:
 
     def choose(self, key):
         """The same committee's dashboard with `key` as the chosen figure (campaign and theme kept)."""
-        page = self.page
-        extra = {"metric": key}
-        if page.campaign:
-            extra["campaign"] = page.campaign.code
-        if page.theme:
-            extra["theme"] = page.theme.code
-        return self.committee(page.committee, **extra)
+        return f"{self.committee(self.page.committee)}&metric={quote_plus(key)}{self._choice_kept}"
 
 
 @dataclass

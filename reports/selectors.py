@@ -85,7 +85,7 @@ def nothing_readable_above(scope, committee):
 
 def sub_committees(user, committee):
     """Direct sub-committees, only when the user may read the subtree."""
-    if not reads_subtree(user, committee):
+    if not reads_subtree(user, committee) or committee.numchild == 0:
         return []
     return list(
         Committee.objects.visible_to(user)
