@@ -68,4 +68,14 @@ def render():
             f"| `{r.key}` | {r.tally or ''} | {_cell(en)} | {_cell(zh)} | `{r.numerator}` / `{r.denominator}` "
             f"| {_cell(meaning)} |"
         )
+    lines += ["", "## Coverages", "", "Share of the subtree's committees at a depth whose year-to-date figure of a "
+              "metric is not zero, in percent, read from the rollup table.", "",
+              "| key | T | label (en) | label (zh) | metric, depth | meaning |", "|---|---|---|---|---|---|"]
+    for c in registry.all_coverages():
+        with translation.override("en"):
+            en, meaning = str(c.label), str(c.description)
+        with translation.override("zh-hans"):
+            zh = str(c.label)
+        lines.append(f"| `{c.key}` | {c.tally or ''} | {_cell(en)} | {_cell(zh)} | `{c.metric}`, depth {c.depth} "
+                     f"| {_cell(meaning)} |")
     return "\n".join(lines) + "\n"

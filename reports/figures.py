@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from . import metrics as registry
 from .metrics import OWN
+from django.db.models import Count, Exists, OuterRef, Q
+
+from committees.models import Committee
+
 from .models import MetricValue, MonthStatus
 from .months import month_floor
 
@@ -53,6 +57,8 @@ def figures_for(committee, month, keys=None):
     as_of = MonthStatus.objects.filter(month=month).values_list("computed_at", flat=True).first()
     items = [_metric_figure(m, stored.get(m.key, {})) for m in registry.all_metrics()]
     items += [_ratio_figure(r, stored) for r in registry.all_ratios()]
+    coverages = [c for c in registry.all_coverages() if keys is None or c.key in keys]
+    items += [_coverage_figure(c, committee, month) for c in coverages]  # one query each, only when asked
     if keys is not None:
         wanted = list(keys)
         items = sorted((f for f in items if f.key in wanted), key=lambda f: wanted.index(f.key))
@@ -80,4 +86,23 @@ def _ratio_figure(ratio, stored):
     return Figure(
         key=ratio.key, definition=ratio, value=ytd, month_value=ratio.value(num_month, den_month), ytd_value=ytd,
         label=ratio.label, unit=ratio.unit, tally=ratio.tally, scope=scope, is_ratio=True,
+    )
+
+
+def coverage_counts(coverage, committee, month):
+    """(covered, total): committees at the coverage's depth in the subtree, and those with a non-zero
+    year-to-date figure of its metric, from the rollup table (one query)."""
+    reached = MetricValue.objects.filter(
+        committee=OuterRef("pk"), month=month, metric=coverage.metric, subtree_ytd__gt=0
+    )
+    groups = Committee.objects.filter(path__startswith=committee.path, depth=coverage.depth, active=True)
+    counts = groups.order_by().aggregate(total=Count("pk"), covered=Count("pk", filter=Q(Exists(reached))))
+    return counts["covered"], counts["total"]
+
+
+def _coverage_figure(coverage, committee, month):
+    ytd = coverage.value(*coverage_counts(coverage, committee, month))
+    return Figure(
+        key=coverage.key, definition=coverage, value=ytd, month_value=None, ytd_value=ytd, label=coverage.label,
+        unit=coverage.unit, tally=coverage.tally, scope=coverage.scope, is_ratio=True,
     )

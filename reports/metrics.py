@@ -111,15 +111,38 @@ class Ratio:
         return round(100 * numerator / denominator, 1)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """A derived figure: the share of the subtree's committees at `depth` (absolute: 2 = county-level groups
+    and city departments under the city) whose year-to-date `metric` is not zero, read time only. T14's
+    "全覆盖" is the share of county-level and department groups visited at least once in the year."""
+
+    key: str
+    label: object
+    metric: str  # a stored metric key, e.g. "sit_in_visits"
+    depth: int = 2
+    unit: object = "%"
+    tally: str | None = None
+    description: object = ""
+    order: int = 100
+    scope: str = SUBTREE
+
+    def value(self, covered, total):
+        if not total:
+            return None
+        return round(100 * covered / total, 1)
+
+
 REGISTRY: dict[str, Metric] = {}
 RATIOS: dict[str, Ratio] = {}
+COVERAGES: dict[str, Coverage] = {}
 
 
 def register(*metrics):
     """Register Metric (stored by the rollup) and Ratio (derived at read time) definitions."""
     for metric in metrics:
-        target = RATIOS if isinstance(metric, Ratio) else REGISTRY
-        if metric.key in REGISTRY.keys() | RATIOS.keys() and target.get(metric.key) != metric:
+        target = RATIOS if isinstance(metric, Ratio) else COVERAGES if isinstance(metric, Coverage) else REGISTRY
+        if metric.key in REGISTRY.keys() | RATIOS.keys() | COVERAGES.keys() and target.get(metric.key) != metric:
             raise ValueError(f"metric {metric.key!r} registered twice with different definitions")
         target[metric.key] = metric
         if isinstance(metric, Metric) and apps.models_ready:
@@ -142,3 +165,7 @@ def all_metrics():
 
 def all_ratios():
     return sorted(RATIOS.values(), key=lambda m: (m.order, m.key))
+
+
+def all_coverages():
+    return sorted(COVERAGES.values(), key=lambda m: (m.order, m.key))

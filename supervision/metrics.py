@@ -83,3 +83,11 @@ if hasattr(registry, "Ratio"):
         denominator="filing_kind_sessions", order=127,
         description=_("Share of the sessions held that had been filed in advance."),
     ))
+
+# T14 (全覆盖): county-level and city-department groups (depth 2) visited at least once in the year.
+register(registry.Coverage(
+    key="visit_coverage", label=_("Sit-in visit coverage of county-level and department groups"),
+    metric="sit_in_visits", depth=2, tally="T14", order=111,
+    description=_("Share of the county, district and city-department groups in the subtree visited at least once "
+                  "in the year."),
+))

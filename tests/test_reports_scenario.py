@@ -50,6 +50,19 @@ def test_it_reproduces_the_document_tallies(scenario):
     assert data["figures"]["study_sessions"]["tally"] == "T2"
 
 
+SUPERVISION_TALLIES = {
+    "sit_in_visits": (1_215, "T12"), "test_rounds": (2, "T13"), "person_tests": (9_000, "T13"),
+    "visit_coverage": (100.0, "T14"), "city_tasks": (220, "T15"), "county_tasks": (2_039, "T15"),
+    "task_completion_rate": (100.0, "T15"),
+}
+
+
+@pytest.mark.django_db
+def test_it_reproduces_the_supervision_tallies(scenario):
+    figures = stats()["figures"]
+    assert {key: (figures[key]["value"], figures[key]["tally"]) for key in SUPERVISION_TALLIES} == SUPERVISION_TALLIES
+
+
 @pytest.mark.django_db
 def test_it_spreads_the_records_plausibly(scenario):
     campaign = Activity.objects.filter(campaign__code="party-spirit-2021")
