@@ -56,7 +56,11 @@ class Committee(MP_Node):
         verbose_name = _("committee")  # 党委(党组)
         verbose_name_plural = _("committees")
         # On PostgreSQL, a prefix LIKE uses a btree index only with the pattern opclass.
-        indexes = [models.Index(fields=["path"], opclasses=["varchar_pattern_ops"], name="committee_path_prefix")]
+        indexes = [
+            models.Index(fields=["path"], opclasses=["varchar_pattern_ops"], name="committee_path_prefix"),
+            # "the groups at depth d under P" (sub-committees, coverage): depth first, then the path prefix
+            models.Index(fields=["depth", "path"], opclasses=["", "varchar_pattern_ops"], name="committee_depth_path"),
+        ]
 
     def __str__(self):
         return self.name

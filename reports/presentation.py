@@ -109,6 +109,10 @@ class Card:
     denominator_ytd_url: str = ""
 
 
+def _number(value):
+    return "—" if value is None else intcomma(value)
+
+
 def card(links, figure):
     page, metric = links.page, figure.metric
     made = Card(
@@ -127,10 +131,10 @@ def card(links, figure):
         made.numerator_ytd_url = links.drill(num.metric.key, page.committee, period=PERIOD_YTD)
         made.denominator_ytd_url = links.drill(den.metric.key, page.committee, period=PERIOD_YTD)
     else:
-        made.month_text, made.ytd_text = intcomma(figure.value), intcomma(figure.ytd)
-        made.choose_url = links.choose(metric.key)
-        made.month_url = links.drill(metric.key, page.committee)
-        made.ytd_url = links.drill(metric.key, page.committee, period=PERIOD_YTD)
+        made.month_text, made.ytd_text = _number(figure.value), _number(figure.ytd)
+        made.choose_url = links.choose(figure.drill_key)
+        made.month_url = links.drill(figure.drill_key, page.committee)
+        made.ytd_url = links.drill(figure.drill_key, page.committee, period=PERIOD_YTD)
     return made
 
 

@@ -149,6 +149,11 @@ class Figure:
     def is_ratio(self):
         return isinstance(self.metric, registry.Ratio)
 
+    @property
+    def drill_key(self):
+        """The stored metric whose records stand behind this figure (a coverage: the metric it covers)."""
+        return self.metric.metric if isinstance(self.metric, registry.Coverage) else self.metric.key
+
 
 def headline_uses_own(metric, subtree_readable):
     return metric.scope == registry.OWN or not subtree_readable
@@ -159,7 +164,9 @@ def card_figures(committee, month, metrics, subtree_readable):
     bulletin use too. A secretary (who reads their own committee only) gets the own-group figures."""
     keys = {m.key for m in metrics}
     ratios = [r for r in registry.all_ratios() if r.numerator in keys and r.denominator in keys]
-    read = figures_for(committee, month, keys=[*sorted(keys), *(r.key for r in ratios)])
+    # A coverage speaks of the committees under this one: only for a reader of the whole subtree.
+    coverages = [c for c in registry.all_coverages() if c.metric in keys and subtree_readable]
+    read = figures_for(committee, month, keys=[*sorted(keys), *(r.key for r in ratios), *(c.key for c in coverages)])
     by_key = {f.key: Figure(f.definition, f.month_value, f.ytd_value) for f in read.items if not f.is_ratio}
     if not subtree_readable:
         by_key = own_group_figures(committee, month, by_key)
@@ -170,6 +177,10 @@ def card_figures(committee, month, metrics, subtree_readable):
         num, den = by_key[ratio.numerator], by_key[ratio.denominator]
         value, ytd = ratio.value(num.value, den.value), ratio.value(num.ytd, den.ytd)
         cards.append(Figure(ratio, value, ytd, num.uses_own, num, den))
+    for figure in read.items:
+        if isinstance(figure.definition, registry.Coverage):
+            # Coverage is cumulative over the year: as of the month's end it is the year-to-date share.
+            cards.append(Figure(figure.definition, figure.ytd_value, figure.ytd_value))
     return cards
 
 

@@ -211,9 +211,9 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(client, people, tre
     assert MetricValue.objects.count() == 1000
     large = _count_queries(client, people.leader_city)
     assert small == large
-    # session, user, roles, campaigns, themes, cards (metric rows, month status), sub-committees,
-    # month status, trend, breakdown and heatmap (a root's breadcrumb is itself: no query).
-    assert large == 11
+    # session, user, roles, campaigns, themes, cards (metric rows, month status, visit coverage),
+    # sub-committees, month status, trend, breakdown and heatmap (a root's breadcrumb is itself: no query).
+    assert large == 12
 
 
 def test_it_speaks_english_on_request(client, people, figures):

@@ -95,3 +95,14 @@ def test_it_opens_the_bulletin_with_the_document_sentence(scenario):
         text = bulletin.build(city, datetime.date(2021, 12, 1)).paragraphs[0]
     normalized = text.replace(",", "，").replace("(", "（").replace(")", "）")
     assert bulletin.first_sentence(normalized) == FIRST_SENTENCE
+
+
+@pytest.mark.django_db
+def test_it_reports_full_coverage_of_sit_in_visits_in_the_bulletin(scenario):
+    from reports import bulletin
+
+    city = Committee.objects.get(code="qqhr")
+    with translation.override("en"):
+        text = " ".join(bulletin.build(city, datetime.date(2021, 12, 1)).paragraphs)
+    assert "1,215 study sessions and outreach lectures" in text
+    assert "covering every county-level and city-department study group" in text
