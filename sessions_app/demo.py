@@ -85,7 +85,7 @@ def build_default(stdout):
     tree = build_tree()
     logins = create_demo_users(tree)
     _, themes = create_campaigns_and_themes()
-    build_recent_records(tree, themes, months=4, seed=2026)
+    build_recent_records(tree, themes, months=6, seed=2026)
     build_study_plans(seed=2026)
     _build_other_halves(tree)
     stdout.write(f"Built {len(tree)} committees and {Activity.objects.count()} records.")
@@ -117,7 +117,7 @@ def build_recent_records(tree, themes, *, months, seed):
     current = Campaign.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on").first()
     for committee in Committee.objects.prefetch_related("members"):
         members = list(committee.members.all())
-        for _ in range(rng.randint(3, 8)):
+        for _ in range(rng.randint(8, 16)):
             kind = rng.choice(list(ActivityKind))
             activity = Activity(
                 committee=committee, kind=kind, held_on=some_day(), title=rng.choice(TOPICS),

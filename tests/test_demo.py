@@ -1,0 +1,59 @@
+"""`load_demo` (what `make run` loads) gives every role a living portal, and refuses to clobber data."""
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+
+from committees.models import Committee, User
+from reports.models import MetricValue
+from sessions_app.models import Activity
+from supervision.models import Assignment
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """Loaded once for the module, in a transaction rolled back afterwards."""
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_output, db):
+    return demo_output
+
+
+def test_it_builds_a_qiqihar_like_city_with_every_role(demo):
+    root = Committee.objects.get(depth=1)
+    assert root.code == "qqhr"
+    assert Committee.objects.filter(depth=2, kind="county").count() == 16
+    assert Activity.objects.filter(committee__code="longsha").count() >= 8
+    for username in ("admin", "city_leader", "county_leader", "city_secretary", "secretary", "auditor"):
+        assert f" {username} " in demo
+        assert User.objects.get(username=username).check_password("demo12345")
+
+
+def test_it_gives_the_auditor_visits_and_the_leader_figures(demo):
+    assert Assignment.objects.filter(auditor__user__username="auditor").exists()
+    assert MetricValue.objects.filter(committee__code="qqhr", metric="study_sessions", subtree_ytd__gt=0).exists()
+
+
+@pytest.mark.parametrize("username, path", [
+    ("secretary", "/"), ("secretary", "/records/"), ("city_leader", "/reports/"), ("city_leader", "/reports/bulletin/"),
+    ("auditor", "/supervision/"), ("county_leader", "/assessment/"),
+])
+def test_it_serves_each_role_its_pages(demo, username, path):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    assert client.get(path).status_code == 200
+
+
+def test_it_refuses_to_load_over_existing_data_unless_asked(demo):
+    with pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", if_empty=True, stdout=StringIO())
+    assert Committee.objects.filter(code="qqhr").count() == 1
