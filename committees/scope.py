@@ -25,6 +25,8 @@ class Scope:
     exact_ids: set = field(default_factory=set)  # read: these committees only
     write_ids: set = field(default_factory=set)  # write: records of these committees
     roots: list = field(default_factory=list)  # the committees the user's pages start from
+    leader_paths: list = field(default_factory=list)  # of subtree_paths, those read as a leader
+    auditor_paths: list = field(default_factory=list)  # of subtree_paths, those read as an auditor
 
     @property
     def is_empty(self):
@@ -34,12 +36,7 @@ class Scope:
         """A Q over a Committee (or, with prefix "committee__", over anything with a committee)."""
         if self.is_admin:
             return Q()
-        parts = [Q(**{f"{prefix}path__startswith": p}) for p in _outermost(self.subtree_paths)]
-        if self.exact_ids:
-            parts.append(Q(**{f"{prefix}id__in": sorted(self.exact_ids)}))
-        if not parts:
-            return Q(pk__in=[])
-        return reduce(or_, parts)
+        return committees_q(prefix, paths=self.subtree_paths, ids=self.exact_ids)
 
     def filter_committees(self, qs):
         return qs.filter(self.committee_q())
@@ -68,7 +65,15 @@ class Scope:
         return Committee.objects.filter(id__in=self.write_ids)
 
 
-def _outermost(paths):
+def committees_q(prefix="", *, paths=(), ids=()):
+    """Committees in any of the subtrees `paths` or among `ids` (nothing when both are empty)."""
+    parts = [Q(**{f"{prefix}path__startswith": p}) for p in outermost_paths(paths)]
+    if ids:
+        parts.append(Q(**{f"{prefix}id__in": sorted(ids)}))
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def outermost_paths(paths):
     """Drop paths that lie under another path of the list: one prefix test suffices for them."""
     kept = []
     for path in sorted(set(paths)):
@@ -91,6 +96,7 @@ def scope_for(user):
             scope.is_admin = True
         elif role.kind in (RoleKind.LEADER, RoleKind.AUDITOR):
             scope.subtree_paths.append(committee.path)
+            (scope.leader_paths if role.kind == RoleKind.LEADER else scope.auditor_paths).append(committee.path)
         elif role.kind == RoleKind.SECRETARY:
             scope.exact_ids.add(committee.id)
             scope.write_ids.add(committee.id)

@@ -7,13 +7,10 @@
   the subtree of their auditor role) and their own visits, drafts included — nothing else.
 """
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.db.models import Q
 
-from committees.models import RoleKind
-from committees.scope import _outermost, scope_for
+from committees.scope import committees_q, scope_for
 
 
 @dataclass
@@ -29,17 +26,14 @@ class SupervisionScope:
         return self.is_admin or bool(self.leader_paths)
 
     def committee_q(self, prefix, *, paths, ids=()):
-        parts = [Q(**{f"{prefix}path__startswith": p}) for p in _outermost(paths)]
-        if ids:
-            parts.append(Q(**{f"{prefix}id__in": sorted(ids)}))
-        return reduce(or_, parts) if parts else Q(pk__in=[])
+        return committees_q(prefix, paths=paths, ids=ids)
 
     def may_visit_path(self, path):
         return any(path.startswith(p) for p in self.auditor_paths)
 
 
 def supervision_scope(user):
-    """Computed once per user object (two small queries)."""
+    """Computed once per user object (on top of scope_for: the Auditor profile is one more query)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return SupervisionScope()
     cached = getattr(user, "_supervision_scope", None)
@@ -47,18 +41,13 @@ def supervision_scope(user):
         return cached
     from .models import Auditor
 
-    scope = SupervisionScope(is_admin=scope_for(user).is_admin)
-    auditor_role_paths = []
-    for kind, cid, path in user.roles.values_list("kind", "committee_id", "committee__path"):
-        if kind == RoleKind.LEADER:
-            scope.leader_paths.append(path)
-        elif kind == RoleKind.SECRETARY:
-            scope.secretary_ids.add(cid)
-        elif kind == RoleKind.AUDITOR:
-            auditor_role_paths.append(path)
+    base = scope_for(user)
+    scope = SupervisionScope(
+        is_admin=base.is_admin, leader_paths=list(base.leader_paths), secretary_ids=set(base.write_ids)
+    )
     profile = Auditor.objects.filter(user=user).first()
     if profile is None:
-        scope.auditor_paths = auditor_role_paths
+        scope.auditor_paths = list(base.auditor_paths)
     elif profile.active:
         scope.auditor = profile
         scope.auditor_paths = list(profile.may_visit.values_list("path", flat=True))
