@@ -3,30 +3,19 @@
 The drill-down export writes exactly the rows the page lists (the same queryset), streamed with
 `.iterator()` so a large figure does not load every row at once.
 """
-import csv
 import io
-import re
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from studygroup import spreadsheets
 
 from . import metrics as registry
 from . import selectors
 
 FORMATS = ("csv", "xlsx", "docx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = spreadsheets.XLSX_TYPE
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_text(value):
-    """Text a spreadsheet will show as text: no formula (CSV injection), no control characters
-    (openpyxl refuses them)."""
-    text = CONTROL_CHARS.sub("", str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _filename(*parts, ext):
@@ -53,47 +42,19 @@ def drill_lines(metric, rows):
         row = selectors.drill_row(obj, metric)
         line = [
             row.date.isoformat() if row.date else "",
-            getattr(row.committee, "code", ""), safe_text(row.committee or ""), safe_text(row.text),
+            getattr(row.committee, "code", ""), str(row.committee or ""), str(row.text),
         ]
         if metric.aggregate == registry.SUM:
             line.append(row.value or 0)
         yield line
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_stream(metric, rows):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a BOM, so that Excel opens the Chinese text as UTF-8
-    yield writer.writerow(drill_header(metric))
-    for line in drill_lines(metric, rows):
-        yield writer.writerow(line)
-
-
-def _xlsx_bytes(title, header, lines):
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31] or "Sheet")
-    sheet.append(header)
-    for line in lines:
-        sheet.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def drill_response(export, *, metric, committee, month, period, rows):
     filename = _filename(metric.key, committee.code, f"{month:%Y-%m}", period, ext=export)
     if export == "csv":
-        response = StreamingHttpResponse(_csv_stream(metric, rows), content_type="text/csv; charset=utf-8")
-        return _attachment(response, filename)
+        return spreadsheets.csv_response(filename, drill_header(metric), drill_lines(metric, rows))
     if export == "xlsx":
-        content = _xlsx_bytes(metric.key, drill_header(metric), drill_lines(metric, rows))
-        return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename)
+        return spreadsheets.xlsx_response(filename, metric.key, drill_header(metric), drill_lines(metric, rows))
     return HttpResponse(status=400)
 
 
@@ -121,7 +82,7 @@ def bulletin_xlsx(document):
     sheet.append([])
     sheet.append(bulletin_header())
     for line in bulletin_table_lines(document):
-        sheet.append(line)
+        sheet.append([spreadsheets.safe_cell(cell) for cell in line])
     sheet.column_dimensions["A"].width = 12
     sheet.column_dimensions["B"].width = 48
     out = io.BytesIO()

@@ -1,11 +1,8 @@
 """CSV and XLSX of exactly the rows the archive's filter shows (all pages), read with one query."""
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from openpyxl import Workbook
+
+from studygroup import spreadsheets
 
 from .models import Activity
 
@@ -39,54 +36,25 @@ def _getters():
         elif name == "created_at":
             getters.append(lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"))
         elif name in ("committee", "campaign", "theme"):
-            getters.append(lambda r, n=name: _text(getattr(r, n).name) if getattr(r, n) else "")
+            getters.append(lambda r, n=name: getattr(r, n).name if getattr(r, n) else "")
         else:
-            getters.append(lambda r, n=name: "" if getattr(r, n) is None else _text(getattr(r, n)))
+            getters.append(lambda r, n=name: "" if getattr(r, n) is None else getattr(r, n))
     return getters
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value):
-    """Typed text that a spreadsheet would run as a formula (=HYPERLINK(…)) is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def rows(queryset):
-    getters = _getters()
-    for record in queryset.iterator(chunk_size=2000):
-        yield [get(record) for get in getters]
+    getters = _getters()  # now, while the request's language is active (the CSV streams later)
+    return ([get(record) for get in getters] for record in queryset.iterator(chunk_size=2000))
 
 
 def _filename(ext):
     return f"study-records-{timezone.localdate():%Y%m%d}.{ext}"
 
 
+# Built while the request's language is active, so headers and choice labels are translated.
 def csv_response(queryset):
-    # Built while the request's language is active, so headers and choice labels are translated.
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # a BOM, so that Excel opens UTF-8 Chinese text correctly
-    writer = csv.writer(buffer)
-    writer.writerow(headers())
-    writer.writerows(rows(queryset))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return spreadsheets.csv_response(_filename("csv"), headers(), rows(queryset))
 
 
 def xlsx_response(queryset):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Study records"))
-    sheet.append(headers())
-    for row in rows(queryset):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    return spreadsheets.xlsx_response(_filename("xlsx"), gettext("Study records"), headers(), rows(queryset))

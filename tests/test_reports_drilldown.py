@@ -179,7 +179,7 @@ def test_it_works_for_any_source_model(client, people, tree, monkeypatch):
 
 
 def test_it_keeps_exported_text_from_becoming_a_formula():
-    from reports.exports import safe_text
+    from studygroup.spreadsheets import safe_text
 
     assert safe_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert safe_text("学习\x07主题") == "学习主题"

@@ -91,7 +91,7 @@ def test_it_does_not_offer_committees_outside_scope(people, records, tree):
 def test_it_exports_exactly_the_filtered_rows_as_csv(carl, records):
     response = carl.get("/records/?kind=outreach_lecture&kind=reading_class&export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     titles = {row[4] for row in rows[1:]}
     assert titles == {"宣讲六中全会精神", "专题读书班"}
     with translation.override("zh-hans"):
@@ -150,7 +150,7 @@ def test_it_uses_the_same_number_of_queries_for_5_and_200_records(carl, tree, qu
 
 def test_it_keeps_typed_formulas_as_text_in_exports(carl, tree):
     ActivityFactory(committee=tree.county_a, title='=HYPERLINK("http://evil")')
-    rows = list(csv.reader(io.StringIO(carl.get("/records/?export=csv").content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(carl.get("/records/?export=csv").getvalue().decode("utf-8-sig"))))
     assert rows[1][4] == "'=HYPERLINK(\"http://evil\")"
     sheet = load_workbook(io.BytesIO(carl.get("/records/?export=xlsx").content)).active
     assert sheet.cell(row=2, column=5).value == "'=HYPERLINK(\"http://evil\")"

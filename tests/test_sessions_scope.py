@@ -123,7 +123,7 @@ def test_it_lets_only_as_secretary_approve_the_plan(people, plan_a, who, status)
 def test_it_lists_and_exports_only_records_in_scope(people, record_a, plan_a, who, expected):
     client = client_for(people, who)
     assert ("甲县记录" in client.get("/records/").content.decode()) == expected
-    assert ("甲县记录" in client.get("/records/?export=csv").content.decode("utf-8-sig")) == expected
+    assert ("甲县记录" in client.get("/records/?export=csv").getvalue().decode("utf-8-sig")) == expected
     assert ("甲县记录" in client.get("/").content.decode()) == expected
     assert ("甲县年度学习计划" in client.get("/plans/").content.decode()) == expected
 
