@@ -14,6 +14,8 @@ import hashlib
 import math
 from fractions import Fraction
 
+from studygroup import sampling
+
 
 class SampleTooLarge(ValueError):
     def __init__(self, wanted, available):
@@ -38,13 +40,7 @@ def allocate(sizes, n):
     total = sum(sizes.values())
     if n > total:
         raise SampleTooLarge(n, total)
-    quotas = {key: Fraction(size * n, total) for key, size in sizes.items()}
-    shares = {key: math.floor(q) for key, q in quotas.items()}
-    left = n - sum(shares.values())
-    by_remainder = sorted(sizes, key=lambda key: (-(quotas[key] - shares[key]), key))
-    for key in by_remainder[:left]:
-        shares[key] += 1
-    return shares
+    return sampling.allocate(sizes, n)
 
 
 def draw_sample(candidates, n, seed):

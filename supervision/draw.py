@@ -7,6 +7,8 @@ import math
 import random
 from dataclasses import dataclass
 
+from studygroup.sampling import allocate
+
 from .scoping import has_conflict
 
 
@@ -39,22 +41,6 @@ def stratum_key(path, mode, steplen=4):
     if mode == "county":
         return path[: 2 * steplen]  # the depth-2 ancestor (the root itself keeps its own path)
     return ""
-
-
-def allocate(sizes, total):
-    """Split `total` over strata in proportion to their sizes (largest remainder, ties by stratum key)."""
-    n = sum(sizes.values())
-    quotas = {key: total * count / n for key, count in sizes.items()}
-    counts = {key: math.floor(q) for key, q in quotas.items()}
-    left = total - sum(counts.values())
-    by_remainder = sorted(sizes, key=lambda key: (-(quotas[key] - counts[key]), key))
-    for key in by_remainder:
-        if left == 0:
-            break
-        if counts[key] < sizes[key]:
-            counts[key] += 1
-            left -= 1
-    return counts
 
 
 def draw_sample(candidates, size, seed):
