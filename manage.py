@@ -7,6 +7,11 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studygroup.settings")
     from django.core.management import execute_from_command_line
 
+    if len(sys.argv) > 1:
+        from studygroup.startup import SERVING_COMMANDS, require_secret_key
+
+        if sys.argv[1] in SERVING_COMMANDS:
+            require_secret_key()
     execute_from_command_line(sys.argv)
 
 

@@ -11,18 +11,23 @@ PRINT_SETTINGS = (
 )
 
 
-def run_with_env(tmp_path, **env):
+def run_with_env(tmp_path, *, args=("-c", PRINT_SETTINGS), **env):
     base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "STUDYGROUP_DEV", "DATABASE_URL", "REDIS_URL"}}
     base.update(DJANGO_SETTINGS_MODULE="studygroup.settings", STUDYGROUP_VAR_DIR=str(tmp_path), **env)
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS], cwd=settings.BASE_DIR, env=base, capture_output=True, text=True
-    )
+    return subprocess.run([sys.executable, *args], cwd=settings.BASE_DIR, env=base, capture_output=True, text=True)
 
 
-def test_it_refuses_to_start_without_a_secret_key_outside_development(tmp_path):
-    result = run_with_env(tmp_path)
-    assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+def test_it_refuses_to_serve_without_a_secret_key_outside_development(tmp_path):
+    for args in (("-c", "import studygroup.wsgi"), ("manage.py", "runserver", "--noreload", "127.0.0.1:1")):
+        result = run_with_env(tmp_path, args=args)
+        assert result.returncode != 0
+        assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_runs_maintenance_commands_without_a_secret_key(tmp_path):
+    result = run_with_env(tmp_path, args=("manage.py", "makemigrations", "--check", "--dry-run"))
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_it_defaults_to_sqlite_in_process_tasks_and_debug_off(tmp_path):
