@@ -6,17 +6,18 @@ record list through `scope_for(user).filter_by_committee`, so that out of scope 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Subquery, Sum
+from django.db.models import Count, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from committees.models import Campaign, Committee, Theme
 from committees.scope import get_object_in_scope, scope_for
 
+from . import freshness
 from . import metrics as registry
 from .figures import figures_for
 from .forms import PERIOD_YTD
-from .models import DirtyMonth, MetricValue, MonthStatus
+from .models import MetricValue, MonthStatus
 
 # ---------------------------------------------------------------- months
 
@@ -30,10 +31,6 @@ def default_month():
     """The last closed month, or the current month when none is closed yet."""
     last = MonthStatus.objects.filter(closed_at__isnull=False).order_by("-month").values_list("month", flat=True)
     return last.first() or timezone.localdate().replace(day=1)
-
-
-def month_status(month):
-    return MonthStatus.objects.filter(month=month).first()
 
 
 # ---------------------------------------------------------------- committees in scope
@@ -313,24 +310,19 @@ def drill_figures(qs, metric):
 
 
 def stored_figure(user, metric, committee, month, period):
-    """The figure of the rows `drill_rows` lists, read from the rollup table (one query), or None
-    when the rollup may be behind the records: the month never computed, or a month of the period
-    marked dirty (a record changed since). The stored figure covers every row of the committee's own
-    group or subtree; `drill_rows` lists all of them, since the committee is in the user's scope and
-    a subtree is listed only to a user who reads the whole subtree (`drill_uses_own`)."""
+    """(freshness of the month, the figure of the rows `drill_rows` lists as the rollup table stores it)
+    in one query; the figure is None whenever the month is not current (never computed, or a change
+    waits for the rollup in the month or an earlier month of its year), since the rows must then be
+    counted. The stored figure covers every row of the committee's own group or subtree; `drill_rows`
+    lists all of them, since the committee is in the user's scope and a subtree is listed only to a
+    user who reads the whole subtree (`drill_uses_own`)."""
     own = drill_uses_own(user, metric, committee)
     column = ("own" if own else "subtree") + ("_ytd" if period == PERIOD_YTD else "")
-    start = month.replace(month=1) if period == PERIOD_YTD else month
     value = MetricValue.objects.filter(committee=committee, month=month, metric=metric.key).values(column)[:1]
-    found = (
-        MonthStatus.objects.filter(month=month, computed_at__isnull=False)
-        .annotate(value=Subquery(value), dirty=Exists(DirtyMonth.objects.filter(month__gte=start, month__lte=month)))
-        .values_list("value", "dirty")
-        .first()
-    )
-    if found is None or found[1]:
-        return None
-    return found[0] or 0  # no row: the rollup keeps no all-zero rows
+    state, found = freshness.read(month, value=Subquery(value))
+    if state.pending:
+        return state, None
+    return state, found["value"] or 0  # no row: the rollup keeps no all-zero rows
 
 
 def resolve(obj, path):
@@ -372,7 +364,7 @@ class DashboardPage:
     subtree_readable: bool
     crumbs: list
     children: list
-    status: object
+    status: object  # reports.freshness.Freshness: as of when, closed, current or not
     metrics: list
     figures: list
     chosen: object  # the metric of the trend, breakdown and heatmap
@@ -415,7 +407,7 @@ def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_cod
     children = sub_committees(user, committee)
     return DashboardPage(
         committee=committee, month=month, subtree_readable=subtree_readable,
-        crumbs=breadcrumb(user, committee), children=children, status=month_status(month),
+        crumbs=breadcrumb(user, committee), children=children, status=freshness.freshness(month),
         metrics=metrics, figures=card_figures(committee, month, metrics, subtree_readable), chosen=chosen,
         trend=trend(committee_year_values(committee, month, chosen), month, chosen, subtree_readable)
         if chosen else [],

@@ -73,17 +73,29 @@ class CountedPaginator(Paginator):
     def count(self):
         return super().count if self.known_count is None else self.known_count
 
+    def page(self, number):
+        """A full page's slice even on the last page: a record saved between reading the figure and
+        reading the rows is then listed too, instead of the count cutting the oldest row off."""
+        if self.known_count is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom:bottom + self.per_page], number, self)
+
 
 def _drill_numbers(request, context):
-    """(row count or None, total): from the rollup table when it is current (the COUNT of a whole
-    subtree's month is the slowest query of the page), else counted from the rows in one query."""
+    """(freshness, row count or None, total): from the rollup table when the month is current (the COUNT
+    of a whole subtree's month is the slowest query of the page), else counted from the rows in one
+    query, so a figure the rollup has not caught up with never hides a row from the list."""
     metric, rows = context["metric"], context["rows"]
-    stored = selectors.stored_figure(request.user, metric, context["committee"], context["month"], context["period"])
+    state, stored = selectors.stored_figure(
+        request.user, metric, context["committee"], context["month"], context["period"],
+    )
     # Zero is counted anyway (cheap: no rows to read), so a metric the rollup has not stored yet (one
     # registered since) never hides its rows behind an empty first page.
     if not stored:
-        return selectors.drill_figures(rows, metric)
-    return (stored if metric.aggregate == registry.COUNT else None), stored
+        return (state, *selectors.drill_figures(rows, metric))
+    return state, (stored if metric.aggregate == registry.COUNT else None), stored
 
 
 @login_required
@@ -93,13 +105,14 @@ def drilldown(request, metric):
     export = request.GET.get("format")
     if export in exports.FORMATS:
         return exports.drill_response(export, **context)
-    count, total = _drill_numbers(request, context)
+    freshness, count, total = _drill_numbers(request, context)
     page_obj = CountedPaginator(context["rows"], DRILL_PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     metric_obj = context["metric"]
     context.update({
         "page_obj": page_obj,
         "items": [selectors.drill_row(obj, metric_obj) for obj in page_obj],
         "total": total,
+        "freshness": freshness,
         "is_sum": metric_obj.aggregate == registry.SUM,
         "period_ytd": PERIOD_YTD,
         "back_url": dashboard_url(context["committee"], context["month"], metric=metric_obj.key),
