@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,9 +8,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Statistics and bulletins")
 
     def ready(self):
-        from . import signals
+        from . import kick
         from .definitions import register_study_metrics
 
         register_study_metrics()
-        # Other apps register in their own ready(); connect to every source once all apps are ready.
-        signals.connect_sources()
+        # The marking triggers follow the registry of the code that migrated (every app is ready by then).
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="reports_install_triggers")
+        kick.connect()
+
+
+def _install_triggers(sender, using="default", **kwargs):
+    from . import triggers
+
+    triggers.install(using)

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from .months import next_month
+from .months import month_end
 
 COUNT = "count"
 SUM = "sum"
@@ -71,6 +71,10 @@ class Metric:
         """Rows dated in [start, end)."""
         return Q(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
 
+    def months_q(self, first_month, last_month):
+        """Rows dated in the months first..last, both included (no date past December 9999 is made)."""
+        return Q(**{f"{self.date_field}__gte": first_month, f"{self.date_field}__lte": month_end(last_month)})
+
     def records(self, committee, month, *, own=None, ytd=True, queryset=None):
         """The rows behind one figure (drill-down): the committee's own group or its subtree, one month
         or January..month. `own` defaults to the metric's scope."""
@@ -81,7 +85,7 @@ class Metric:
             # Whole months: the stored, indexed month column (as the rollup reads them), not a date range.
             period = Q(**{f"{self.month_field}__gte": start, f"{self.month_field}__lte": last})
         else:
-            period = self.period_q(start, next_month(last))
+            period = self.months_q(start, last)
         qs = self.rows(queryset).filter(period)
         if own:
             return qs.filter(**{self.committee_field: committee})
@@ -145,10 +149,6 @@ def register(*metrics):
         if metric.key in REGISTRY.keys() | RATIOS.keys() | COVERAGES.keys() and target.get(metric.key) != metric:
             raise ValueError(f"metric {metric.key!r} registered twice with different definitions")
         target[metric.key] = metric
-        if isinstance(metric, Metric) and apps.models_ready:
-            from .signals import connect_model
-
-            connect_model(metric.model)  # a source registered after reports' ready() marks months too
 
 
 def get(key):

@@ -1,5 +1,6 @@
 """Rollup tables: every metric per committee and month, for the committee's own group and its subtree."""
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
@@ -26,14 +27,19 @@ class MetricValue(models.Model):
 
 
 class DirtyMonth(models.Model):
-    """A month whose records changed since its last rollup; beat recomputes these every few minutes."""
+    """A change to a row some figure reads, in this month: written by database triggers (reports/triggers.py)
+    in the same transaction as the change, whatever made it (save, delete, bulk, queryset update, raw SQL).
 
-    month = models.DateField(_("month"), unique=True)
-    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+    An append-only log, so a mark never conflicts with another or with a claim: the rollup deletes the marks
+    it has seen in the transaction that writes the month's new figures (a killed worker leaves them)."""
+
+    month = models.DateField(_("month"))
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("month to recompute")
         verbose_name_plural = _("months to recompute")
+        indexes = [models.Index(fields=["month"], name="dirty_month_month")]
 
 
 class MonthStatus(models.Model):
@@ -43,8 +49,32 @@ class MonthStatus(models.Model):
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     late_records = models.PositiveIntegerField(_("records entered late"), default=0)
+    # A month whose recompute keeps failing backs off (and is reported) instead of blocking the others.
+    failures = models.PositiveIntegerField(_("failed recomputes in a row"), default=0)
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("month status")
         verbose_name_plural = _("month statuses")
         ordering = ["-month"]
+
+
+class Reconciliation(models.Model):
+    """One run of `rollup --verify`: every stored figure recomputed aside and compared (nightly by beat)."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    months = models.PositiveIntegerField(_("months checked"), default=0)
+    rows = models.PositiveIntegerField(_("figures checked"), default=0)
+    difference_count = models.PositiveIntegerField(_("figures that differ"), default=0)
+    differences = models.JSONField(_("differences"), default=list, blank=True)  # the first few, for the admin
+
+    class Meta:
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+        ordering = ["-started_at"]
+
+    @property
+    def ok(self):
+        return self.finished_at is not None and self.difference_count == 0

@@ -18,17 +18,25 @@ def next_month(month):
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
+def month_end(month):
+    """The month's last day (no overflow in December 9999, unlike next_month − 1 day)."""
+    if month.month == 12:
+        return month.replace(day=31)
+    return next_month(month) - datetime.timedelta(days=1)
+
+
 def previous_month(month):
     return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 def month_range(first, last):
     """Months from `first` to `last`, both included."""
-    months, month = [], month_floor(first)
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months
+    first, last = month_floor(first), month_floor(last)
+    # Counted in (year, month) integers: no date past the last is ever made (9999-12 has no successor).
+    return [
+        datetime.date(index // 12, index % 12 + 1, 1)
+        for index in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+    ]
 
 
 def current_month():

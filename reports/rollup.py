@@ -19,7 +19,17 @@ How (all in SQL; no source row ever comes into Python):
    (new − old monthly values, usually a handful of rows) added to their year-to-date columns.
 Each year's chain runs in one transaction (on PostgreSQL under an advisory lock per year, so two
 workers never interleave a year); running it twice gives the same rows.
+
+5. Claims: the transaction that computes a year first deletes the year's dirty marks (DELETE … RETURNING,
+   written by the triggers of reports/triggers.py) and writes the new figures before it commits. A worker
+   killed midway rolls back, so the marks are still there; a change committed meanwhile leaves a mark this
+   run never saw. A month stops being dirty only in the transaction that writes its new figures.
+6. A year's chain runs through December (the current month for the current year), so the year to date of
+   every month after a change is recomputed, and a month after the last record is never left uncomputed.
 """
+import logging
+import traceback
+from datetime import date, timedelta
 from functools import reduce
 from itertools import groupby
 from operator import or_
@@ -34,8 +44,8 @@ from django.utils import timezone
 from committees.models import Committee
 
 from . import metrics as registry
-from .months import as_date, month_floor, month_range, next_month, previous_month
-from .models import MetricValue, MonthStatus
+from .months import as_date, month_floor, month_range, previous_month
+from .models import DirtyMonth, MetricValue, MonthStatus
 
 CLOSURE = "reports_tmp_closure"
 OWN_TABLE = "reports_tmp_own"
@@ -43,7 +53,10 @@ STAGE = "reports_tmp_stage"
 DELTA = "reports_tmp_delta"
 STAGE_MONTHS = "reports_tmp_stage_months"
 NEW = "reports_tmp_new"
+SCRATCH = "reports_tmp_verify"
 ADVISORY_LOCK_NAMESPACE = 20211231  # pg_advisory_xact_lock(namespace, year)
+BACKOFF_MAX = timedelta(hours=1)
+log = logging.getLogger(__name__)
 
 
 def rollup_month(month):
@@ -52,15 +65,20 @@ def rollup_month(month):
 
 def rollup_all():
     """Every month from the earliest record of any source to the current month (or the latest record)."""
+    return rollup_months(all_months())
+
+
+def all_months():
     first, last = _source_span()
     today = month_floor(timezone.localdate())
     if first is None:
-        return rollup_months([today])
-    return rollup_months(month_range(first, max(last, today)))
+        return [today]
+    return month_range(first, max(last, today))
 
 
 def rollup_months(months):
-    """Recompute the given months (dates, any day of the month); returns every month rewritten."""
+    """Recompute the given months (dates, any day of the month) and every month marked dirty in their
+    years; returns every month rewritten."""
     targets = sorted({month_floor(m) for m in months})
     done = []
     if not targets:
@@ -71,11 +89,73 @@ def rollup_months(months):
     return done
 
 
+def rollup_dirty():
+    """What the worker runs: every year with dirty marks, each in its own transaction. A year that fails
+    backs off (retry in 1, 2, 4 … 60 minutes) and is reported on its months' status; the others go on."""
+    now = timezone.now()
+    marked = set(DirtyMonth.objects.order_by().values_list("month", flat=True).distinct())
+    waiting = set(MonthStatus.objects.filter(month__in=marked, retry_at__gt=now).values_list("month", flat=True))
+    years = sorted({m.year for m in marked} - {m.year for m in waiting})
+    done = []
+    if not years:
+        return done
+    with _temporary_tables():
+        for year in years:
+            try:
+                done += _rollup_year(year, [])
+            except Exception as exc:
+                log.exception("recomputing %s failed; its months stay marked", year)
+                _record_failure(sorted(m for m in marked if m.year == year), exc)
+                if connection.vendor == "sqlite" or not connection.is_usable():
+                    connection.close()
+                    return done  # a broken connection: the next run starts afresh
+    return done
+
+
+def _record_failure(months, exc):
+    now = timezone.now()
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+    with transaction.atomic():
+        for month in months:
+            status, _ = MonthStatus.objects.get_or_create(month=month)
+            status.failures += 1
+            status.retry_at = now + min(timedelta(minutes=2 ** min(status.failures - 1, 10)), BACKOFF_MAX)
+            status.last_error = text
+            status.save(update_fields=["failures", "retry_at", "last_error"])
+
+
+def _claim(year):
+    """Delete the year's dirty marks in the open transaction; the months they named."""
+    table = DirtyMonth._meta.db_table
+    start, end = _year_bounds(year)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE month >= %s AND month <= %s RETURNING month", [start, end])
+        # SQLite's cursor gives the stored text, PostgreSQL's a date.
+        return {date.fromisoformat(v[:10]) if isinstance(v, str) else as_date(v) for (v,) in cursor.fetchall()}
+
+
+def _year_bounds(year):
+    return date(year, 1, 1), date(year, 12, 1)
+
+
+def _chain_end(year, last):
+    """The last month a year's chain runs to: December for a past year, this month for this year."""
+    today = month_floor(timezone.localdate())
+    if year < today.year:
+        return max(last, _year_bounds(year)[1])
+    if year == today.year:
+        return max(last, today)
+    return last
+
+
 def _rollup_year(year, targets):
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, year])
+        targets = sorted(set(targets) | {month_floor(m) for m in _claim(year)})
+        if not targets:
+            return []
         computed = set(
             MonthStatus.objects.filter(month__year=year, computed_at__isnull=False).values_list("month", flat=True)
         )
@@ -83,7 +163,7 @@ def _rollup_year(year, targets):
         # The year-to-date chain needs the previous month: compute any earlier month never computed.
         while first.month > 1 and previous_month(first) not in computed:
             first = previous_month(first)
-        last = max([targets[-1], *computed])
+        last = _chain_end(year, max([targets[-1], *computed]))
         chain = month_range(first, last)
         full = [m for m in chain if m in targets or m not in computed]
         if full == chain and len(chain) > 1:
@@ -126,10 +206,10 @@ def _compute_own(first, last):
             cursor.execute(f"ANALYZE {OWN_TABLE}")
 
 
-def _compute_chain(chain):
+def _compute_chain(chain, table=None):
     """Several consecutive months from scratch (e.g. the whole year): one scan of each source, one
     closure join, and the year to date as a running SUM over a (committee, metric) × month grid."""
-    table = MetricValue._meta.db_table
+    table = table or MetricValue._meta.db_table
     first, last = chain[0], chain[-1]
     _compute_own(first, last)
     _clear(STAGE_MONTHS)
@@ -293,7 +373,7 @@ def _own_insert_sql(metrics, first_month, last_month):
         qs = qs.filter(**{f"{first.month_field}__gte": first_month, f"{first.month_field}__lte": last_month})
     else:
         month = TruncMonth(first.date_field, output_field=DateField())
-        qs = qs.filter(first.period_q(first_month, next_month(last_month)))
+        qs = qs.filter(first.months_q(first_month, last_month))
     conditions = [_row_condition(metric) for metric in metrics]
     if all(metric.filters for metric in metrics):
         # Scan only rows some metric counts (an empty filter means every row: no narrowing then).
@@ -395,7 +475,7 @@ def _mark_computed(months, *, recounted):
     now = timezone.now()
     late = _late_counts(recounted)
     for month in months:
-        defaults = {"computed_at": now}
+        defaults = {"computed_at": now, "failures": 0, "retry_at": None, "last_error": ""}
         if month in late:
             defaults["late_records"] = late[month]
         MonthStatus.objects.update_or_create(month=month, defaults=defaults)
@@ -427,3 +507,93 @@ def _source_span():
     if not firsts:
         return None, None
     return month_floor(min(firsts)), month_floor(max(lasts))
+
+
+# Reconciliation --------------------------------------------------------------------------------------------
+
+def verify_months():
+    """The months the nightly check covers: every month of last year and this year up to now."""
+    today = month_floor(timezone.localdate())
+    return month_range(date(today.year - 1, 1, 1), today)
+
+
+def verify(months, *, repair=False, limit=50):
+    """Recompute the months aside (whole years from January, into a scratch table, from scratch) and compare
+    with every stored figure. Months with a pending mark are skipped (they are known to be stale). Saves
+    a reports.Reconciliation; with `repair`, marks the months that differ so they are recomputed."""
+    from .models import Reconciliation
+
+    run = Reconciliation.objects.create()
+    targets = sorted({month_floor(m) for m in months})
+    differences = []
+    with _temporary_tables():
+        _create_scratch()
+        for year, year_targets in groupby(targets, key=lambda m: m.year):
+            with transaction.atomic():
+                pending = set(DirtyMonth.objects.filter(month__year=year).values_list("month", flat=True))
+                checked = [m for m in year_targets if not any(p <= m for p in pending)]
+                if not checked:
+                    continue
+                _clear(SCRATCH)
+                _compute_chain(month_range(date(year, 1, 1), checked[-1]), table=SCRATCH)
+                rows, found = _compare(checked)
+                run.rows += rows
+                run.months += len(checked)
+                differences += found
+        _drop_scratch()
+    run.difference_count = len(differences)
+    run.differences = differences[:limit]
+    run.finished_at = timezone.now()
+    run.save()
+    if repair and differences:
+        from .services import dirty_mark
+
+        dirty_mark(months={date.fromisoformat(d["month"]) for d in differences})
+    return run
+
+
+def _create_scratch():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {SCRATCH} (committee_id bigint, month date, metric varchar(60), "
+            f"own bigint, subtree bigint, own_ytd bigint, subtree_ytd bigint)"
+        )
+
+
+def _drop_scratch():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+
+
+def _compare(months):
+    """(figures compared, [differences]) between the stored rows and the scratch rows of the months."""
+    table = MetricValue._meta.db_table
+    marks = ", ".join(["%s"] * len(months))
+    columns = ("own", "subtree", "own_ytd", "subtree_ytd")
+    stored = ", ".join(f"SUM(CASE WHEN x.src = 's' THEN x.{c} ELSE 0 END)" for c in columns)
+    fresh = ", ".join(f"SUM(CASE WHEN x.src = 'f' THEN x.{c} ELSE 0 END)" for c in columns)
+    differ = " OR ".join(
+        f"SUM(CASE WHEN x.src = 's' THEN x.{c} ELSE -x.{c} END) <> 0" for c in columns
+    )
+    select = ", ".join(columns)
+    sql = (
+        f"SELECT x.committee_id, x.month, x.metric, {stored}, {fresh} FROM ("
+        f"SELECT 's' AS src, committee_id, month, metric, {select} FROM {table} WHERE month IN ({marks}) "
+        f"UNION ALL SELECT 'f', committee_id, month, metric, {select} FROM {SCRATCH} WHERE month IN ({marks})"
+        f") x GROUP BY x.committee_id, x.month, x.metric"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) y", [*months, *months])
+        compared = cursor.fetchone()[0]
+        cursor.execute(f"{sql} HAVING {differ} ORDER BY x.month, x.committee_id, x.metric", [*months, *months])
+        rows = cursor.fetchall()
+    codes = dict(Committee.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+    found = []
+    for row in rows:
+        month = row[1] if isinstance(row[1], str) else row[1].isoformat()
+        found.append({
+            "committee": codes.get(row[0], row[0]), "month": month[:10], "metric": row[2],
+            "stored": dict(zip(columns, row[3:7])), "fresh": dict(zip(columns, row[7:11])),
+        })
+    return compared, found

@@ -2,7 +2,10 @@
 from celery.schedules import crontab
 
 CELERY_BEAT_SCHEDULE = {
-    "reports-rollup-dirty": {"task": "reports.tasks.rollup_dirty", "schedule": crontab(minute="*/5")},
+    # Saves wake the recompute themselves; this catches up bulk writes, a lost message or a broker outage.
+    "reports-rollup-dirty": {"task": "reports.tasks.rollup_dirty", "schedule": crontab(minute="*")},
+    "reports-day-turnover": {"task": "reports.tasks.day_turnover", "schedule": crontab(hour=0, minute=5)},
+    "reports-rollup-verify": {"task": "reports.tasks.rollup_verify", "schedule": crontab(hour=2, minute=30)},
     "reports-rollup-current-month": {"task": "reports.tasks.rollup_current_month", "schedule": crontab(hour=1, minute=0)},
     "reports-close-previous-month": {
         "task": "reports.tasks.close_previous_month", "schedule": crontab(day_of_month=1, hour=0, minute=30),

@@ -1,35 +1,37 @@
-"""Writes of the reports app: marking months dirty, claiming them, closing a month, asking for a recompute."""
+"""Writes of the reports app: marking months by hand, the day's turnover, closing a month, asking for a recompute.
+
+Marking after a change of records is NOT done here: database triggers do it (reports/triggers.py).
+"""
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
+from . import kick
 from .models import DirtyMonth, MonthStatus
 from .months import month_floor
 
 
 def dirty_mark(*, months):
-    """Mark months for recomputation; `rollup_dirty` is enqueued once the transaction commits."""
-    now = timezone.now()
-    for month in sorted({month_floor(m) for m in months}):
-        DirtyMonth.objects.update_or_create(month=month, defaults={"marked_at": now})
-    # Several saves enqueue several runs: the first claims the months, the others find nothing (one query).
-    transaction.on_commit(_enqueue_rollup_dirty)
+    """Mark months for recomputation (what the triggers do for rows; for causes that are not rows)."""
+    marks = [DirtyMonth(month=m) for m in sorted({month_floor(m) for m in months})]
+    DirtyMonth.objects.bulk_create(marks)
+    kick.after_commit()
+    return [m.month for m in marks]
 
 
-def _enqueue_rollup_dirty():
-    from .tasks import rollup_dirty
+def mark_day_turnover(*, today=None, days=7):
+    """Figures that compare with the clock (an open item is overdue once its due date has passed) change
+    as days pass with no row changing: mark the months of the last few days (beat runs it after midnight;
+    the nightly reconciliation catches anything older)."""
+    from .triggers import time_dependent_sources
 
-    rollup_dirty.delay()
-
-
-def dirty_claim():
-    """Claim the dirty months: a conditional delete (same month, same marked_at) succeeds for one
-    worker only; a month marked again meanwhile stays dirty for the next run."""
-    claimed = []
-    for month, marked_at in DirtyMonth.objects.order_by("month").values_list("month", "marked_at"):
-        deleted, _ = DirtyMonth.objects.filter(month=month, marked_at=marked_at).delete()
-        if deleted:
-            claimed.append(month)
-    return claimed
+    if not time_dependent_sources():
+        return []
+    today = today or timezone.localdate()
+    months = {month_floor(today - datetime.timedelta(days=n)) for n in range(1, days + 1)}
+    pending = set(DirtyMonth.objects.filter(month__in=months).values_list("month", flat=True))
+    return dirty_mark(months=months - pending) if months - pending else []
 
 
 def month_close(*, month):
@@ -45,9 +47,8 @@ def month_close(*, month):
 
 
 def rollup_request(*, months):
-    """An administrator asks for a recompute (the dashboard's button): enqueue one task per month."""
-    from .tasks import rollup_month
-
+    """An administrator asks for a recompute (the dashboard's button): the months are marked and recomputed."""
     isos = [m.isoformat() for m in sorted({month_floor(m) for m in months})]
-    transaction.on_commit(lambda: [rollup_month.delay(iso) for iso in isos])
+    with transaction.atomic():
+        dirty_mark(months=months)
     return isos

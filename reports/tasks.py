@@ -7,9 +7,9 @@ bounded in time. The schedule is settings.CELERY_BEAT_SCHEDULE (reports/schedule
 from celery import shared_task
 from django.db import OperationalError
 
-from . import rollup
+from . import kick, rollup
 from .months import current_month, parse_month, previous_month
-from .services import dirty_claim, dirty_mark, month_close
+from .services import mark_day_turnover, month_close
 
 TASK_OPTIONS = {
     "acks_late": True,
@@ -34,14 +34,24 @@ def rollup_month(month_iso):
 
 @shared_task(**TASK_OPTIONS)
 def rollup_dirty():
-    months = dirty_claim()
-    if not months:
-        return []
-    try:
-        return _isos(rollup.rollup_months(months))
-    except Exception:
-        dirty_mark(months=months)  # give the claimed months back so the next run (or retry) does them
-        raise
+    """Every dirty month: claimed and recomputed in one transaction per year (a killed worker loses
+    nothing), a failing year backs off without blocking the others. Beat runs it every minute too."""
+    kick.started()
+    return _isos(rollup.rollup_dirty())
+
+
+@shared_task(**TASK_OPTIONS)
+def day_turnover():
+    """After midnight: figures that compare with the date (overdue items) change with no row changing."""
+    return _isos(mark_day_turnover())
+
+
+@shared_task(**{**TASK_OPTIONS, "soft_time_limit": 2 * 60 * 60, "time_limit": 2 * 60 * 60 + 300})
+def rollup_verify():
+    """Nightly: every month of this year and last recomputed aside and compared with the stored figures;
+    months that differ are marked (and so repaired); the result is kept for the admin page."""
+    run = rollup.verify(rollup.verify_months(), repair=True)
+    return {"months": run.months, "rows": run.rows, "differences": run.difference_count}
 
 
 @shared_task(**TASK_OPTIONS)
@@ -62,4 +72,7 @@ def rollup_all():
     return _isos(rollup.rollup_all())
 
 
-__all__ = ["rollup_month", "rollup_dirty", "rollup_current_month", "close_previous_month", "rollup_all"]
+__all__ = [
+    "rollup_month", "rollup_dirty", "day_turnover", "rollup_verify", "rollup_current_month", "close_previous_month",
+    "rollup_all",
+]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import envbool, envint, envlist, envstr
+from .env import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("STUDYGROUP_VAR_DIR", str(BASE_DIR / "var")))
@@ -154,12 +154,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 1800)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 1700)
 CELERY_TIMEZONE = TIME_ZONE
-from reports.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402  dirty months every 5 min, nightly, close on the 1st
+# A message of a worker killed mid-task is redelivered after this, not kombu's default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 300, minimum=30)}
+from reports.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402  dirty months every minute, nightly, close on the 1st
+# How the statistics are recomputed after a change (reports/kick.py): "celery" (a worker), "thread" (the
+# embedded default: in this process, after the response), "inline" (at commit, tests), "off" (beat only).
+STATS_RECOMPUTE = envchoice("STATS_RECOMPUTE", ["celery", "thread", "inline", "off"], "celery" if REDIS_URL else "thread")
 
 # Logging a record: how far into the future a record may be dated (logging is for what happened).
 STUDY_MAX_FUTURE_DAYS = envint("STUDY_MAX_FUTURE_DAYS", 0)
 # Filing (学习报备): how many days ahead an upcoming session must be filed.
 FILING_MIN_DAYS_AHEAD = envint("FILING_MIN_DAYS_AHEAD", 3)
+# Planning dates (filings, due dates, draw periods, campaigns, a plan's year): up to the end of the year this many
+# years ahead (see studygroup/dates.py).
+PLANNING_MAX_YEARS_AHEAD = envint("PLANNING_MAX_YEARS_AHEAD", 5, minimum=0, maximum=100)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "studygroup@localhost")

@@ -13,3 +13,5 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 # The live server's threads must not keep connections open, or the test database can't be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Figures right after the commit, in the test's own thread (the background runner has its own tests).
+STATS_RECOMPUTE = "inline"

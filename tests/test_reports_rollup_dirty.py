@@ -12,7 +12,7 @@ from reports import rollup, tasks
 from reports.figures import figures_for
 from reports.models import DirtyMonth, MetricValue, MonthStatus
 from reports.months import current_month, month_range, previous_month
-from reports.services import dirty_claim, dirty_mark, rollup_request
+from reports.services import rollup_request
 
 from .factories import ActivityFactory
 
@@ -67,19 +67,51 @@ def test_it_marks_the_month_of_a_deleted_record(tree, django_capture_on_commit_c
     assert not MetricValue.objects.filter(month=JUN, metric="study_sessions").exists()
 
 
-def test_it_lets_only_one_worker_claim_a_month(db):
-    dirty_mark(months=[JAN, FEB])
-    assert dirty_claim() == [JAN, FEB]
-    assert dirty_claim() == []
+def test_it_clears_a_mark_only_with_the_figures_it_caused(tree, monkeypatch):
+    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 5, 10))
+    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2020, 5, 10))
+    real = rollup._compute_chain
+
+    def fail_in_2021(chain, table=None):
+        if chain[0].year == 2021:
+            raise RuntimeError("worker lost")
+        return real(chain, table)
+
+    monkeypatch.setattr(rollup, "_compute_chain", fail_in_2021)
+    done = rollup.rollup_dirty()
+    assert {m.year for m in done} == {2020}  # the failing year does not block the other
+    assert dirty_months() == {MAY}  # the claim rolled back with the failed computation
+    status = MonthStatus.objects.get(month=MAY)
+    assert status.failures == 1 and status.retry_at > timezone.now() and "worker lost" in status.last_error
+    assert rollup.rollup_dirty() == []  # backing off: not retried at once
+    monkeypatch.setattr(rollup, "_compute_chain", real)
+    MonthStatus.objects.filter(month=MAY).update(retry_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert MAY in rollup.rollup_dirty()
+    assert dirty_months() == set()
+    assert MonthStatus.objects.get(month=MAY).failures == 0
+    assert sessions(tree.city, MAY) == (1, 1)
 
 
-def test_it_keeps_a_month_marked_again_after_it_was_read(db):
-    dirty_mark(months=[JAN])
-    month, marked_at = DirtyMonth.objects.values_list("month", "marked_at").get()
-    DirtyMonth.objects.filter(month=month).update(marked_at=marked_at + datetime.timedelta(seconds=1))
-    # A worker that read the old mark cannot claim it: the conditional delete matches nothing.
-    assert DirtyMonth.objects.filter(month=month, marked_at=marked_at).delete()[0] == 0
-    assert dirty_claim() == [JAN]
+def test_it_keeps_a_mark_made_while_the_month_is_computed(tree, monkeypatch):
+    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 5, 10))
+    real = rollup._compute_chain
+
+    def concurrent_save(chain, table=None):
+        real(chain, table)
+        DirtyMonth.objects.create(month=MAY)  # a change committed by someone else after the claim
+
+    monkeypatch.setattr(rollup, "_compute_chain", concurrent_save)
+    rollup.rollup_dirty()
+    assert dirty_months() == {MAY}
+
+
+def test_it_never_leaves_the_months_after_a_change_uncomputed(tree):
+    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 10, 10))
+    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 11, 10))
+    rollup.rollup_dirty()
+    december = datetime.date(2021, 12, 1)
+    assert MonthStatus.objects.get(month=december).computed_at is not None
+    assert sessions(tree.city, december) == (0, 2)
 
 
 def test_it_flags_and_counts_a_record_entered_after_its_month_closed(tree, django_capture_on_commit_callbacks):

@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from committees.models import Committee
+from reports import rollup
 from reports.figures import figures_for
+from reports.models import DirtyMonth, MonthStatus
 from reports.months import parse_month
 
 
@@ -24,6 +26,9 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--month must look like 2021-12.")
         target = self._committee(committee)
+        if not _current(month):
+            # Never a computed-looking 0: a month never computed (or with changes pending) is computed first.
+            rollup.rollup_months([month])
         with translation.override(language):
             figures = figures_for(target, month)
             if json:
@@ -57,3 +62,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {tally:<4} {f.key:<30} {value:>12} {str(f.unit):<8} (month {month_value:>8})  {f.label}"
             )
+
+
+def _current(month):
+    computed = MonthStatus.objects.filter(month=month, computed_at__isnull=False).exists()
+    pending = DirtyMonth.objects.filter(month__gte=month.replace(month=1), month__lte=month).exists()
+    return computed and not pending
