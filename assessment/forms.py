@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, CommitteeKind
 from committees.scope import scope_for
+from studygroup.dates import bound_form_dates
 
 from .models import MAX_SAMPLE, AssessmentRule, PracticalTask, TaskLevel, TaskStatus, TestRound
 
@@ -47,6 +48,7 @@ class TestRoundForm(forms.ModelForm):
         committees = Committee.objects.visible_to(user).filter(depth__lte=2)
         self.fields["committee"] = committee_field(committees, label=_("committee (scope of the draw)"))
         self.fields["sample_size"].widget.attrs.update({"min": 1, "max": MAX_SAMPLE})
+        bound_form_dates(self, TestRound, "held_on")  # the model is checked by the service: show its bounds here
         self.order_fields(["name", "held_on", "committee", "strata", "sample_size", "sample_rate", "pass_mark",
                            "max_score", "seed"])
 
@@ -105,6 +107,7 @@ class PracticalTaskForm(forms.ModelForm):
             self.fields["committee"] = committee_field(writable, label=_("committee"))
             if writable.count() == 1:
                 self.fields["committee"].initial = writable.first()
+        bound_form_dates(self, PracticalTask, "due_on", "completed_on")  # the service checks them again
 
     def clean(self):
         data = super().clean()

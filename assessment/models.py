@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, CommitteeKind, Member
+from studygroup.dates import LoggedDate, PlanningDate, founding_check
 
 MAX_SAMPLE = 1_000_000
 DRAW_ALGORITHM = "sha256-rank-v1"  # see assessment/draw.py; stored with every round so a re-run can check it
@@ -44,7 +45,7 @@ class TestRound(models.Model):
     __test__ = False  # not a pytest class, despite the name
 
     name = models.CharField(_("name"), max_length=120)
-    held_on = models.DateField(_("date held"))
+    held_on = models.DateField(_("date held"), validators=[LoggedDate()])
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="test_rounds", verbose_name=_("committee (scope of the draw)")
     )
@@ -93,6 +94,7 @@ class TestRound(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pass_mark__lte=models.F("max_score")), name="test_round_pass_mark"
             ),
+            founding_check("test_round_held_after_founding", "held_on"),
         ]
 
     def __str__(self):
@@ -166,9 +168,9 @@ class PracticalTask(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=TaskLevel.choices, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    due_on = models.DateField(_("deadline"))
+    due_on = models.DateField(_("deadline"), validators=[PlanningDate()])
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[LoggedDate()])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("entered by"),
@@ -192,6 +194,7 @@ class PracticalTask(models.Model):
                 | (~models.Q(status="done") & models.Q(completed_on__isnull=True)),
                 name="task_completed_on_iff_done",
             ),
+            founding_check("task_dates_after_founding", "due_on", optional=["completed_on"]),
         ]
 
     def __str__(self):
@@ -203,8 +206,6 @@ class PracticalTask(models.Model):
             errors["completed_on"] = _("Give the date the task was completed.")
         if self.status != TaskStatus.DONE and self.completed_on:
             errors["completed_on"] = _("Only a task that is done has a completion date.")
-        if self.completed_on and self.completed_on > timezone.localdate():
-            errors["completed_on"] = _("The completion date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
 

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
+from studygroup.dates import date_errors
 
 from . import draw
 from .models import (
@@ -23,8 +24,10 @@ from .sheets import check_score, read_score_sheet
 # ---------------------------------------------------------------- knowledge tests
 
 
-def _check_round_fields(*, sample_size, sample_rate, pass_mark, max_score):
+def _check_round_fields(*, held_on, sample_size, sample_rate, pass_mark, max_score):
     errors = {}
+    if problems := date_errors(TestRound, "held_on", held_on):
+        errors["held_on"] = problems
     if sample_size is None and sample_rate is None:
         errors["sample_size"] = _("Give a sample size or a sample rate.")
     elif sample_size is not None and sample_rate is not None:
@@ -44,7 +47,9 @@ def round_create(
 
     A sample larger than the candidates is refused with nothing saved.
     """
-    _check_round_fields(sample_size=sample_size, sample_rate=sample_rate, pass_mark=pass_mark, max_score=max_score)
+    _check_round_fields(
+        held_on=held_on, sample_size=sample_size, sample_rate=sample_rate, pass_mark=pass_mark, max_score=max_score
+    )
     seed = seed or secrets.token_hex(8)
     candidates, committee_of = round_candidates(committee=committee, strata=strata)
     available = len(committee_of)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet, MP_NodeManager
 
+from studygroup.dates import PlanningDate, founding_check
+
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,39}$",
     _("Use 1–40 lower-case letters, digits or hyphens, starting with a letter or digit."),
@@ -139,8 +141,8 @@ class Campaign(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=120)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[PlanningDate()])
+    ends_on = models.DateField(_("ends on"), validators=[PlanningDate()])
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -148,7 +150,8 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_period_valid")
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_period_valid"),
+            founding_check("campaign_starts_after_founding", "starts_on"),  # ends_on follows from the check above
         ]
 
     def __str__(self):

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Member
+from studygroup.dates import bound_form_dates
 
 from .models import (
     ATTENDANCE_KINDS,
     Activity,
     ActivityKind,
+    Attendance,
     AttendanceStatus,
     PlanTopic,
     StudyPlan,
@@ -216,6 +218,10 @@ class AttendanceRowForm(forms.Form):
 
     member_obj = None  # set by the formset for display
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_form_dates(self, Attendance, "made_up_on")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == AttendanceStatus.EXCUSED and not cleaned.get("reason", "").strip():
@@ -400,8 +406,6 @@ class PlanApprovalForm(forms.Form):
     approved_by = forms.CharField(label=_("Approved by (committee secretary)"), max_length=60)
     approved_on = forms.DateField(label=_("approved on"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
 
-    def clean_approved_on(self):
-        day = self.cleaned_data["approved_on"]
-        if day > timezone.localdate():
-            raise ValidationError(_("The approval date cannot be in the future."))
-        return day
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_form_dates(self, StudyPlan, "approved_on")

@@ -3,7 +3,6 @@
 All kinds of activity live in one table (`Activity`) with a `kind` and the few facts that kind needs,
 so that every statistic is one GROUP BY over one table (see reports/metrics.py).
 """
-import datetime
 import uuid
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from committees.models import Campaign, Committee, Member, Theme
+from studygroup.dates import FOUNDING, LoggedDate, MonthStart, PlanningYear, SessionDate, founding_check
 
 MAX_AUDIENCE = 100_000  # one lecture; a stadium-sized audience is already a typing error
 MAX_PARTICIPANTS = 100_000  # person-times of one field study or reading class
@@ -95,8 +95,8 @@ class Activity(models.Model):
         Committee, on_delete=models.PROTECT, related_name="activities", verbose_name=_("committee")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices, db_index=True)
-    held_on = models.DateField(_("date held"))
-    ends_on = models.DateField(_("last day"), null=True, blank=True)  # reading classes span days
+    held_on = models.DateField(_("date held"), validators=[SessionDate()])
+    ends_on = models.DateField(_("last day"), null=True, blank=True, validators=[SessionDate()])  # reading classes span days
     month = models.DateField(_("month"), editable=False)  # first day of held_on's month, for rollups
     title = models.CharField(_("topic"), max_length=200)
     materials = models.TextField(_("materials studied"), blank=True)
@@ -175,24 +175,20 @@ class Activity(models.Model):
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("held_on")),
                 name="activity_ends_after_start",
             ),
+            founding_check("activity_held_after_founding", "held_on"),  # ends_on follows from the check above
+            # `month` is derived from held_on; a queryset update() of held_on alone must not desynchronise it.
+            models.CheckConstraint(condition=models.Q(month=MonthStart("held_on")), name="activity_month_of_held_on"),
         ]
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}：{self.title}"
 
     def clean(self):
-        errors = {}
+        # The date bounds are the fields' validators (studygroup/dates.py); clean() runs only on valid dates.
         if self.held_on:
-            latest = timezone.localdate() + datetime.timedelta(days=settings.STUDY_MAX_FUTURE_DAYS)
-            if self.held_on > latest:
-                errors["held_on"] = _(
-                    "This date is in the future. Log a session after it has happened; "
-                    "upcoming sessions are filed under Filing."
-                )
+            self.month = month_start(self.held_on)  # before validate_constraints() compares them
             if self.ends_on and self.ends_on < self.held_on:
-                errors["ends_on"] = _("The last day cannot be before the first day.")
-        if errors:
-            raise ValidationError(errors)
+                raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
 
     def save(self, *args, **kwargs):
         if self.held_on:
@@ -223,7 +219,7 @@ class Attendance(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("member"))
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    made_up_on = models.DateField(_("make-up study on"), null=True, blank=True)  # 补学
+    made_up_on = models.DateField(_("make-up study on"), null=True, blank=True, validators=[LoggedDate()])  # 补学
     made_up_note = models.CharField(_("make-up study"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -231,7 +227,10 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attendance_once_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "member"], name="attendance_once_per_member"),
+            founding_check("attendance_made_up_after_founding", optional=["made_up_on"]),
+        ]
 
     def __str__(self):
         return f"{self.member}: {self.get_status_display()}"
@@ -293,10 +292,10 @@ class StudyPlan(models.Model):
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="study_plans", verbose_name=_("committee")
     )
-    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveIntegerField(_("year"), validators=[PlanningYear()])
     title = models.CharField(_("title"), max_length=200)
     approved_by = models.CharField(_("approved by"), max_length=60, blank=True)
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True, validators=[LoggedDate()])
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
@@ -305,7 +304,14 @@ class StudyPlan(models.Model):
         verbose_name = _("annual study plan")
         verbose_name_plural = _("annual study plans")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="one_plan_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="one_plan_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=FOUNDING.year)
+                & (models.Q(approved_on__isnull=True) | models.Q(approved_on__gte=FOUNDING)),
+                name="study_plan_dates_after_founding",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -4,8 +4,9 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from committees.scope import scope_for
+from studygroup.dates import check_dates
 
-from .models import Activity, Attachment, Attendance
+from .models import Activity, Attachment, Attendance, StudyPlan
 
 ATTENDANCE_FIELDS = ("status", "reason", "made_up_on", "made_up_note")
 
@@ -76,6 +77,7 @@ def _row_fields(row):
     """Form row → Attendance field values; empty text is "", an empty date is None."""
     values = {f: row.get(f) or "" for f in ATTENDANCE_FIELDS}
     values["made_up_on"] = row.get("made_up_on") or None
+    check_dates(Attendance, made_up_on=values["made_up_on"])  # the rows are bulk-written, without full_clean()
     return values
 
 
@@ -145,6 +147,7 @@ def study_plan_save(*, user, plan, topics_formset):
 @transaction.atomic
 def study_plan_approve(*, user, plan, approved_by, approved_on):
     _require_writer(user, plan.committee)
+    check_dates(StudyPlan, approved_on=approved_on)  # a partial save: full_clean() is not run
     plan.approved_by = approved_by
     plan.approved_on = approved_on
     plan._history_user = user

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from sessions_app.models import Activity
+from studygroup.dates import bound_form_dates
 
-from .models import FILING_KINDS, RATING_MAX, RATING_MIN, Filing, StrataMode
+from .models import FILING_KINDS, RATING_MAX, RATING_MIN, Draw, Filing, Rectification, StrataMode, Visit
 from .services import earliest_filing_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,6 +31,7 @@ class FilingForm(forms.ModelForm):
             self.fields["committee"].widget = forms.HiddenInput()
         earliest = earliest_filing_date()
         self.fields["planned_on"].widget.attrs["min"] = earliest.isoformat()
+        bound_form_dates(self, Filing, "planned_on")  # out of bounds: the model's message, before "N days ahead"
         self.fields["planned_on"].help_text = _("At least %(days)s days ahead.") % {"days": settings.FILING_MIN_DAYS_AHEAD}
 
     def clean_planned_on(self):
@@ -73,6 +75,7 @@ class DrawForm(forms.Form):
     def __init__(self, *args, roots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["root"].queryset = roots
+        bound_form_dates(self, Draw, "period_start", "period_end")
 
     def clean(self):
         data = super().clean()
@@ -96,6 +99,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_form_dates(self, Visit, "visited_on")
         self.items = items
         for item in items:
             self.fields[f"rating_{item.pk}"] = forms.TypedChoiceField(
@@ -114,6 +118,10 @@ class RectificationForm(forms.Form):
     description = forms.CharField(label=_("what to put right"), max_length=300)
     owner = forms.CharField(label=_("owner"), max_length=60)
     due_on = forms.DateField(label=_("due date"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_form_dates(self, Rectification, "due_on")
 
 
 RectificationFormSet = forms.formset_factory(RectificationForm, extra=1, max_num=20, validate_max=True)

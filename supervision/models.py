@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from sessions_app.models import Activity, ActivityKind
+from studygroup.dates import LoggedDate, PlanningDate, founding_check
 
 # Kinds a secretary files in advance and an auditor may sit in on: the group's own sessions and outreach lectures.
 FILING_KINDS = (
@@ -40,7 +41,7 @@ class Filing(models.Model):
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="filings", verbose_name=_("committee"))
     kind = models.CharField(_("kind"), max_length=20, choices=FILING_KIND_CHOICES)
-    planned_on = models.DateField(_("planned date"))
+    planned_on = models.DateField(_("planned date"), validators=[PlanningDate()])
     place = models.CharField(_("place"), max_length=120)
     topic = models.CharField(_("topic"), max_length=200)
     activity = models.OneToOneField(
@@ -60,6 +61,7 @@ class Filing(models.Model):
         verbose_name_plural = _("filings")
         ordering = ["planned_on", "id"]
         indexes = [models.Index(fields=["committee", "kind", "planned_on"], name="filing_match")]
+        constraints = [founding_check("filing_planned_after_founding", "planned_on")]
 
     def __str__(self):
         return f"{self.planned_on:%Y-%m-%d} {self.get_kind_display()}：{self.topic}"
@@ -102,8 +104,8 @@ class Draw(models.Model):
     root = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committees under")
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=[PlanningDate()])
+    period_end = models.DateField(_("period to"), validators=[PlanningDate()])
     sample_size = models.PositiveIntegerField(_("sample size"))
     strata = models.CharField(_("strata"), max_length=10, choices=StrataMode.choices, default=StrataMode.NONE)
     seed = models.BigIntegerField(_("seed"))
@@ -123,7 +125,8 @@ class Draw(models.Model):
         verbose_name_plural = _("random draws")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="draw_period_valid")
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="draw_period_valid"),
+            founding_check("draw_period_after_founding", "period_start"),  # period_end follows from the check above
         ]
 
     def __str__(self):
@@ -202,7 +205,7 @@ class Visit(models.Model):
         Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="visit", verbose_name=_("assignment")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=FILING_KIND_CHOICES)
-    visited_on = models.DateField(_("visit date"))
+    visited_on = models.DateField(_("visit date"), validators=[LoggedDate()])
     observed_count = models.PositiveIntegerField(
         _("head count observed"), null=True, blank=True, validators=[MaxValueValidator(100_000)]
     )
@@ -223,6 +226,7 @@ class Visit(models.Model):
             models.Index(fields=["committee", "visited_on"], name="visit_committee_date"),
             models.Index(fields=["status", "visited_on"], name="visit_status_date"),
         ]
+        constraints = [founding_check("visit_after_founding", "visited_on")]
 
     def __str__(self):
         return f"{self.visited_on:%Y-%m-%d} {self.committee}"
@@ -272,10 +276,10 @@ class Rectification(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="rectifications", verbose_name=_("visit"))
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
-    raised_on = models.DateField(_("raised on"))  # the visit date, kept here so figures need no join
+    raised_on = models.DateField(_("raised on"), validators=[LoggedDate()])  # the visit date, kept so figures need no join
     description = models.CharField(_("what to put right"), max_length=300)
     owner = models.CharField(_("owner"), max_length=60)
-    due_on = models.DateField(_("due date"))
+    due_on = models.DateField(_("due date"), validators=[PlanningDate()])
     status = models.CharField(
         _("status"), max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
     )
@@ -294,7 +298,8 @@ class Rectification(models.Model):
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["committee", "status", "due_on"], name="rectification_status")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("raised_on")), name="rectification_due_after_visit")
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("raised_on")), name="rectification_due_after_visit"),
+            founding_check("rectification_raised_after_founding", "raised_on"),  # due_on follows from the check above
         ]
 
     def __str__(self):

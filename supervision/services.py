@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 from committees.models import Role, RoleKind
+from studygroup.dates import check_dates, date_errors
 
 from . import draw as drawing
 from .models import (
@@ -34,6 +35,7 @@ def earliest_filing_date(today=None):
 
 
 def filing_create(*, user, committee, kind, planned_on, place, topic, today=None):
+    check_dates(Filing, planned_on=planned_on)
     earliest = earliest_filing_date(today)
     if planned_on < earliest:
         raise ValidationError({"planned_on": _(
@@ -158,6 +160,7 @@ def slots_from_json(rows):
 
 @transaction.atomic
 def draw_create(*, user, root, period_start, period_end, strata, size=None, rate=None, seed=None):
+    check_dates(Draw, period_start=period_start, period_end=period_end)
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period cannot end before it starts.")})
     candidates = _candidates(root, period_start, period_end, strata)
@@ -235,13 +238,15 @@ def _refresh_reported(visit):
 
 def _validate_visit(*, visited_on, observed_count, ratings, rectifications, submit, items):
     errors = {}
-    if visited_on > timezone.localdate():
-        errors["visited_on"] = _("The visit date cannot be in the future.")
+    if problems := date_errors(Visit, "visited_on", visited_on):
+        errors["visited_on"] = problems
     for item_id, score in ratings.items():
         if score is not None and not (1 <= score <= 5):
             errors[f"rating_{item_id}"] = _("Rate from 1 to 5.")
     for i, rect in enumerate(rectifications):
-        if rect["due_on"] < visited_on:
+        if problems := date_errors(Rectification, "due_on", rect["due_on"]):
+            errors[f"rect-{i}-due_on"] = problems
+        elif rect["due_on"] < visited_on:
             errors[f"rect-{i}-due_on"] = _("The due date cannot be before the visit.")
     if submit:
         if observed_count is None:
