@@ -87,7 +87,9 @@ def audit_ratings(committee, year):
 
 def rectifications_on_time(committee, year):
     rows = (
-        supervision_model("Rectification").objects.filter(committee=committee, raised_on__range=year_bounds(year))
+        supervision_model("Rectification").objects.filter(
+            committee=committee, visit__status="submitted", raised_on__range=year_bounds(year)
+        )
         .values("id", "description", "raised_on", "due_on", "status", "closed_at", "visit_id")
         .order_by("due_on", "id")[:EVIDENCE_LIMIT]
     )

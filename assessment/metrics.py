@@ -4,6 +4,8 @@ Registered from AssessmentConfig.ready(). A person-test belongs to the member's 
 sees its own members' tests inside a city round) and to the round's date; a task belongs to its committee
 and its due date. Rates are Ratios of two stored counts, computed when read.
 """
+from django.db.models import DateField
+from django.db.models.functions import Cast, Now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +19,7 @@ TASKS = pgettext_lazy("unit", "tasks")  # 项
 ROUND = "assessment.TestRound"
 SITTING = "assessment.TestSitting"
 TASK = "assessment.PracticalTask"
+TODAY = Cast(Now(), output_field=DateField())
 
 
 def _metric(key, label, source, *, date_field, filters=None, **kwargs):
@@ -64,6 +67,11 @@ ASSESSMENT_METRICS = [
         "tasks_done", _("Practical-matter tasks done"), TASK, date_field="due_on", filters={"status": "done"},
         unit=TASKS, tally="T15", order=153,
         description=_("Practical-matter tasks marked done, by due date."),
+    ),
+    _metric(
+        "overdue_tasks", _("Practical-matter tasks overdue"), TASK, date_field="due_on",
+        filters={"status__in": ["planned", "in_progress"], "due_on__lt": TODAY}, unit=TASKS, order=155,
+        description=_("Practical-matter tasks not done whose due date has passed, by due date."),
     ),
 ]
 

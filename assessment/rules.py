@@ -156,8 +156,9 @@ def measure_audit_ratings(year, rule, as_of):
 
 def measure_rectifications(year, rule, as_of):
     # Items raised in the year that are closed or already past due; an open item not yet due is not late.
+    # Items of a draft visit are the auditor's notes until it is submitted: they count nowhere.
     rows = (
-        supervision_model("Rectification").objects.filter(raised_on__range=year_bounds(year))
+        supervision_model("Rectification").objects.filter(visit__status="submitted", raised_on__range=year_bounds(year))
         .filter(Q(status="done") | Q(due_on__lt=as_of))
         .values("committee_id")
         .annotate(total=Count("id"), on_time=Count("id", filter=Q(status="done", closed_at__date__lte=F("due_on"))))

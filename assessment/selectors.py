@@ -1,12 +1,14 @@
-"""Reads: who can be drawn, what a user may see, the figures of a round and of the tasks."""
+"""Reads: who can be drawn, what a user may see, the figures of a round; T13 and T15 through the registry."""
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Rank
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Member
 from committees.scope import scope_for
+from reports import figures
+from reports import selectors as report_selectors
 
-from .models import AssessmentScore, PracticalTask, Strata, TaskLevel, TaskStatus, TestRound, TestSitting
+from .models import AssessmentScore, PracticalTask, Strata, TestRound, TestSitting
 
 STEPLEN = Committee.steplen
 
@@ -100,19 +102,6 @@ def round_sittings(test_round):
     )
 
 
-def knowledge_test_totals(rounds):
-    """Rounds and person-tests over a queryset of rounds (T13), pass rate of the scored ones."""
-    sittings = TestSitting.objects.filter(round__in=rounds)
-    figures = sittings.aggregate(
-        person_tests=Count("id"),
-        scored=Count("id", filter=Q(score__isnull=False)),
-        passed=Count("id", filter=Q(passed=True)),
-    )
-    figures["rounds"] = rounds.count()
-    figures["pass_rate"] = round(100 * figures["passed"] / figures["scored"], 1) if figures["scored"] else None
-    return figures
-
-
 # ---------------------------------------------------------------- practical-matter tasks
 
 
@@ -120,17 +109,24 @@ def practical_tasks_for(user):
     return PracticalTask.objects.visible_to(user).select_related("committee")
 
 
-def practical_task_figures(tasks, *, today):
-    """City-level, county-level, done, overdue and the completion rate over a queryset of tasks (one query, T15)."""
-    figures = tasks.order_by().aggregate(
-        total=Count("id"),
-        city=Count("id", filter=Q(level=TaskLevel.CITY)),
-        county=Count("id", filter=Q(level=TaskLevel.COUNTY)),
-        done=Count("id", filter=Q(status=TaskStatus.DONE)),
-        overdue=Count("id", filter=~Q(status=TaskStatus.DONE) & Q(due_on__lt=today)),
-    )
-    figures["completion_rate"] = round(100 * figures["done"] / figures["total"], 1) if figures["total"] else None
-    return figures
+# ---------------------------------------------------------------- figures (the registry's, never counted here)
+
+# T13 and T15 as the registry defines them (assessment/metrics.py), year to date as of a month.
+TEST_FIGURES = ["test_rounds", "person_tests", "test_scored", "test_pass_rate"]
+TASK_FIGURES = ["city_tasks", "county_tasks", "tasks_done", "task_completion_rate", "overdue_tasks"]
+HOME_FIGURES = ["test_rounds", "person_tests", "test_pass_rate", "city_tasks", "county_tasks", "task_completion_rate"]
+
+
+def figures_committee(user, code=None):
+    """The committee whose figures a page shows: `code` when the user may read it, else their first root."""
+    return readable_committee_or_none(user, code) or report_selectors.start_committee(user)
+
+
+def page_figures(user, committee, month, keys):
+    """The registry's figures of `committee` as of `month` (reports.figures), as the dashboard shows them to this
+    user: the whole subtree, or the committee's own group for a reader of that committee alone (a secretary)."""
+    own = not report_selectors.reads_subtree(user, committee)
+    return figures.page_figures(committee, month, keys, own=own)
 
 
 # ---------------------------------------------------------------- annual assessment

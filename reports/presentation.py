@@ -88,7 +88,7 @@ class Card:
     unit: str
     chosen: bool
     is_ratio: bool = False
-    value: object = None  # a ratio's percentages (None: no denominator)
+    value: object = None  # the month and the year to date, raw (a ratio: percentages, None: no denominator)
     ytd: object = None
     month_text: str = ""
     ytd_text: str = ""
@@ -131,6 +131,7 @@ def card(links, figure):
         made.numerator_ytd_url = links.drill(num.metric.key, page.committee, period=PERIOD_YTD)
         made.denominator_ytd_url = links.drill(den.metric.key, page.committee, period=PERIOD_YTD)
     else:
+        made.value, made.ytd = figure.value, figure.ytd  # raw, for the card's data-value
         made.month_text, made.ytd_text = _number(figure.value), _number(figure.ytd)
         made.choose_url = links.choose(figure.drill_key)
         made.month_url = links.drill(figure.drill_key, page.committee)

@@ -1,7 +1,8 @@
 """Supervision figures in the one metric registry (T12, T14 and the filing/rectification counts).
 
-T14 (coverage: share of depth-2 groups visited at least once in the year) is a share of committees, not a
-count of rows, so the registry cannot express it yet; `supervision.selectors.visit_coverage` computes it.
+Drafts never count: a visit counts once submitted, and so do the rectification items raised at it (a draft's
+items are the auditor's notes until then). T14 is a Coverage: the share of the depth-2 groups (counties,
+districts, city departments) whose OWN group had a submitted visit in the year to date (reports.figures).
 """
 from django.db.models import DateField
 from django.db.models.functions import Cast, Now
@@ -16,6 +17,7 @@ from .models import FILING_KINDS
 ACTIVITY_MONTH = {"month_field": "month"} if "month_field" in Metric.__dataclass_fields__ else {}
 
 SUBMITTED = {"status": "submitted"}
+OF_SUBMITTED_VISIT = {"visit__status": "submitted"}  # a rectification item counts once its visit is submitted
 TODAY = Cast(Now(), output_field=DateField())
 
 register(
@@ -32,15 +34,22 @@ register(
         order=121,
     ),
     Metric(
+        key="visits_with_findings", label=_("Visits with findings"), source="supervision.Visit",
+        filters={**SUBMITTED, "findings__gt": ""}, date_field="visited_on", committee_field="committee",
+        unit=_("visits"), description=_("Submitted visits whose auditor wrote findings."), order=121,
+    ),
+    Metric(
         key="open_rectifications", label=_("Open rectification items"), source="supervision.Rectification",
-        filters={"status": "open"}, date_field="raised_on", committee_field="committee", unit=_("items"),
-        description=_("Rectification items raised at visits and not yet closed, by the month of the visit."),
+        filters={**OF_SUBMITTED_VISIT, "status": "open"}, date_field="raised_on", committee_field="committee",
+        unit=_("items"),
+        description=_("Rectification items raised at submitted visits and not yet closed, by the month of the visit."),
         order=122,
     ),
     Metric(
         key="overdue_rectifications", label=_("Overdue rectification items"), source="supervision.Rectification",
-        filters={"status": "open", "due_on__lt": TODAY}, date_field="due_on", committee_field="committee",
-        unit=_("items"), description=_("Open rectification items past their due date, by the month they fell due."),
+        filters={**OF_SUBMITTED_VISIT, "status": "open", "due_on__lt": TODAY}, date_field="due_on",
+        committee_field="committee", unit=_("items"),
+        description=_("Open rectification items of submitted visits past their due date, by the month they fell due."),
         order=123,
     ),
     Metric(
@@ -48,6 +57,12 @@ register(
         filters={"planned_on__isnull": False},  # never empty: the rollup ORs the filters of one source
         committee_field="committee", unit=_("sessions"),
         description=_("Sessions filed in advance (学习报备), by their planned date."), order=124,
+    ),
+    Metric(
+        key="held_filings", label=_("Filed sessions held"), source="supervision.Filing",
+        filters={"activity__isnull": False}, date_field="planned_on", committee_field="committee",
+        unit=_("sessions"), description=_("Filed sessions linked to the session held, by their planned date."),
+        order=124,
     ),
     Metric(
         key="unheld_filings", label=_("Filed sessions never held"), source="supervision.Filing",
@@ -84,10 +99,11 @@ if hasattr(registry, "Ratio"):
         description=_("Share of the sessions held that had been filed in advance."),
     ))
 
-# T14 (全覆盖): county-level and city-department groups (depth 2) visited at least once in the year.
+# T14 (全覆盖): the county-level and city-department groups themselves (depth 2), each visited at least once in
+# the year to date. A visit to a grassroots committee under a county does not cover the county's own group.
 register(registry.Coverage(
     key="visit_coverage", label=_("Sit-in visit coverage of county-level and department groups"),
     metric="sit_in_visits", depth=2, tally="T14", order=111,
-    description=_("Share of the county, district and city-department groups in the subtree visited at least once "
-                  "in the year."),
+    description=_("Share of the county, district and city-department groups in the subtree whose own group had at "
+                  "least one submitted sit-in visit in the year to date."),
 ))

@@ -1,18 +1,17 @@
-"""Reads for supervision pages and figures. Every list goes through a `visible_to(user)`."""
-import datetime
+"""Reads for supervision pages and figures. Every list goes through a `visible_to(user)`; every figure is the
+registry's (reports.figures), never counted here."""
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 
-from committees.models import Committee
+from committees.scope import scope_for
+from reports import metrics as registry
+from reports import selectors as report_selectors
+from reports.figures import page_figures, uncovered_groups
 from sessions_app.models import Activity, AttendanceStatus
 
-from .models import FILING_KINDS, Assignment, Filing, Notification, Rectification, RectificationStatus, Visit
+from .models import FILING_KINDS, Assignment, Filing, Notification, Rectification, Visit, VisitStatus
 from .scoping import has_conflict, supervision_committee_q, supervision_scope
-
-
-def year_bounds(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
 def reported_attendance(activity):
@@ -75,12 +74,24 @@ def auditor_may_visit(auditor_scope, committee):
     )
 
 
+def _not_a_draft(user, prefix=""):
+    """Submitted, or the user's own draft: a draft is its auditor's alone until submitted (administrators too
+    see only submitted visits of others), and so are the rectification items written in it."""
+    return Q(**{f"{prefix}status": VisitStatus.SUBMITTED}) | Q(**{f"{prefix}auditor__user": user})
+
+
 def visits_for(user):
-    return Visit.objects.visible_to(user).select_related("committee", "auditor__user", "activity", "filing")
+    return (
+        Visit.objects.visible_to(user).filter(_not_a_draft(user))
+        .select_related("committee", "auditor__user", "activity", "filing")
+    )
 
 
 def rectifications_for(user):
-    return Rectification.objects.visible_to(user).select_related("committee", "visit")
+    return (
+        Rectification.objects.visible_to(user).filter(_not_a_draft(user, "visit__"))
+        .select_related("committee", "visit")
+    )
 
 
 def unread_count(user):
@@ -89,40 +100,48 @@ def unread_count(user):
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def visit_coverage(user, year):
-    """T14: depth-2 groups (counties, districts, city departments) in the user's scope visited at least once.
+# ---------------------------------------------------------------- the overview: registry figures only
 
-    Returns (visited, total, [unvisited committees]); counted in SQL with one EXISTS per row.
-    """
-    start, end = year_bounds(year)
-    visited = Visit.objects.filter(
-        committee=OuterRef("pk"), status="submitted", visited_on__gte=start, visited_on__lte=end
+# The supervision home's figures, each a registry figure (reports.figures): nothing here is counted by hand.
+OVERVIEW_KEYS = [
+    "sit_in_visits", "visit_coverage", "visit_discrepancies", "visits_with_findings", "open_rectifications",
+    "overdue_rectifications", "filed_sessions", "held_filings", "unheld_filings", "sessions_without_filing",
+]
+COVERAGE_KEY = "visit_coverage"
+RECENT = 10
+
+
+@dataclass
+class Overview:
+    figures: object  # reports.figures.PageFigures
+    uncovered: list = field(default_factory=list)  # the depth-2 groups the coverage figure still misses
+    discrepancies: list = field(default_factory=list)  # the latest records behind `visit_discrepancies`
+    findings: list = field(default_factory=list)  # … and behind `visits_with_findings`
+
+
+def overview_committee(user, code):
+    """The committee whose figures the user reads on the supervision home (the dashboard's rule: their first
+    root by default, any committee in their scope by code, 404 outside it), or None with no scope at all."""
+    if scope_for(user).is_empty:
+        return None
+    return report_selectors.committee_for(user, code)
+
+
+def overview(user, committee, month):
+    """The registry's figures of `committee` as of `month` (year to date), the groups T14 still misses, and the
+    latest visits behind two of the figures. A reader of the committee alone (a secretary) gets its own group's."""
+    own = not report_selectors.reads_subtree(user, committee)
+    figures = page_figures(committee, month, OVERVIEW_KEYS, own=own)
+    coverage = registry.COVERAGES.get(COVERAGE_KEY)
+    uncovered = [] if own or coverage is None else uncovered_groups(coverage, committee, figures.month)
+    return Overview(
+        figures=figures, uncovered=uncovered,
+        discrepancies=_latest(user, "visit_discrepancies", committee, figures.month, own),
+        findings=_latest(user, "visits_with_findings", committee, figures.month, own),
     )
-    groups = Committee.objects.filter(supervision_committee_q(user), depth=2, active=True)
-    totals = groups.order_by().aggregate(total=Count("pk"), visited=Count("pk", filter=Q(Exists(visited))))
-    missing = list(groups.filter(~Exists(visited)).order_by("path")[:50])
-    return totals["visited"], totals["total"], missing
 
 
-def overview(user, year):
-    """The figures on the supervision home page, each one aggregate query over the user's scope."""
-    start, end = year_bounds(year)
-    today = timezone.localdate()
-    visits = Visit.objects.visible_to(user).submitted().filter(visited_on__gte=start, visited_on__lte=end)
-    rects = Rectification.objects.visible_to(user).filter(raised_on__gte=start, raised_on__lte=end)
-    filings = Filing.objects.visible_to(user).filter(planned_on__gte=start, planned_on__lte=end)
-    figures = visits.aggregate(
-        visits=Count("pk"), discrepancies=Count("pk", filter=Q(discrepancy=True)),
-        with_findings=Count("pk", filter=~Q(findings="")),
-    )
-    figures.update(rects.aggregate(
-        open=Count("pk", filter=Q(status=RectificationStatus.OPEN)),
-        overdue=Count("pk", filter=Q(status=RectificationStatus.OPEN, due_on__lt=today)),
-        done=Count("pk", filter=Q(status=RectificationStatus.DONE)),
-    ))
-    figures.update(filings.aggregate(
-        filed=Count("pk"), held=Count("pk", filter=Q(activity__isnull=False)),
-        unheld=Count("pk", filter=Q(activity__isnull=True, planned_on__lt=today)),
-    ))
-    figures["unfiled"] = sessions_without_filing(user, start=start, end=end).count()
-    return figures
+def _latest(user, key, committee, month, own):
+    """The newest records behind a figure (the metric's own `records()`), of those the user may open."""
+    rows = registry.get(key).records(committee, month, own=own, queryset=Visit.objects.visible_to(user))
+    return list(rows.select_related("committee").order_by("-visited_on", "-id")[:RECENT])

@@ -1,4 +1,6 @@
 """Thin views: read the request, call one selector or service, render. Out of scope is always 404."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -6,12 +8,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.models import Committee
 from committees.scope import get_object_in_scope, scope_for
+from reports import metrics as registry
+from reports.figures import year_end_month
+from reports.forms import PERIOD_YTD, parse_month
+from reports.months import current_month
 
 from . import selectors, services
 from .forms import DrawForm, FilingForm, FilingLinkForm, RectificationCloseForm, RectificationFormSet, VisitForm
@@ -36,18 +43,46 @@ def _year(request):
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
+def _month(request):
+    """The month the figures are of (year to date): ?month=YYYY-MM, else the year's latest month (?year=),
+    else this month."""
+    month = parse_month(request.GET.get("month", ""))
+    if month is not None:
+        return month
+    return year_end_month(_year(request)) if request.GET.get("year") else current_month()
+
+
+# (figure, drawn in red) in the order of the home page; each links to the records behind it (the drill-down).
+OVERVIEW_CARDS = [
+    ("sit_in_visits", False), ("visit_coverage", False), ("visit_discrepancies", True),
+    ("visits_with_findings", False), ("open_rectifications", False), ("overdue_rectifications", True),
+    ("filed_sessions", False), ("unheld_filings", False), ("sessions_without_filing", False),
+]
+
+
+def _overview_cards(overview):
+    figures = overview.figures
+    query = urlencode({"committee": figures.committee.code, "month": f"{figures.month:%Y-%m}", "period": PERIOD_YTD})
+    cards = []
+    for key, danger in OVERVIEW_CARDS:
+        if key not in figures.by_key:
+            continue  # a coverage, for a reader of the committee alone
+        shown = figures[key]
+        is_percent = key in registry.COVERAGES
+        url = "#sv-uncovered" if is_percent else f"{reverse('reports:drilldown', args=[key])}?{query}"
+        cards.append({"figure": shown, "url": url, "danger": danger, "is_percent": is_percent})
+    return cards
+
+
 @login_required
 def home(request):
     scope = supervision_scope(request.user)
-    year = _year(request)
-    context = {"sv": scope, "year": year, "today": timezone.localdate()}
-    if scope.is_leader or scope.secretary_ids:
-        context["figures"] = selectors.overview(request.user, year)
-        visits = selectors.visits_for(request.user).submitted().filter(visited_on__year=year)
-        context["discrepancies"] = visits.filter(discrepancy=True)[:10]
-        context["findings"] = visits.exclude(findings="")[:10]
-    if scope.is_leader:
-        context["coverage"] = selectors.visit_coverage(request.user, year)
+    month = _month(request)
+    context = {"sv": scope, "month": month, "year": month.year, "today": timezone.localdate()}
+    committee = selectors.overview_committee(request.user, request.GET.get("committee") or None)
+    if committee is not None:
+        overview = selectors.overview(request.user, committee, month)
+        context.update({"overview": overview, "cards": _overview_cards(overview)})
     if scope.auditor is not None:
         context["assignments"] = selectors.assignments_for(scope.auditor).filter(visit__isnull=True)[:20]
         context["my_drafts"] = Visit.objects.filter(auditor=scope.auditor, status="draft")[:20]

@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.rollup import rollup_months
 from sessions_app.models import ActivityKind
 from supervision.models import Filing
 
@@ -96,5 +97,7 @@ def test_it_shows_leaders_unfiled_sessions_and_unheld_filings(client, tree, peop
     assert unfiled_a.title in html and "乙县未报备" not in html
     html = client.get(reverse("supervision:filings"), {"status": "unheld"}).content.decode()
     assert "报备了却没开" in html
-    figures = client.get(reverse("supervision:home"), {"year": day.year}).context["figures"]
-    assert figures["unfiled"] == 1 and figures["unheld"] == 1
+    # The home page's figures are the registry's, once rolled up: county A's, year to date.
+    rollup_months([day - datetime.timedelta(days=1), day])
+    figures = client.get(reverse("supervision:home"), {"month": f"{day:%Y-%m}"}).context["overview"].figures
+    assert figures["sessions_without_filing"].value == 1 and figures["unheld_filings"].value == 1

@@ -8,11 +8,13 @@ from django.db.models import Q
 
 from committees.demo_tree import build_tree
 from sessions_app.models import Activity, ActivityKind
-from supervision import selectors, services
+from reports import figures
+from reports import metrics as registry
+from reports.rollup import rollup_months
+from supervision import services
 from supervision.models import Draw, Filing, Rectification, Visit
 from supervision.scenario import extend_qiqihar_2021
 
-from .factories import user_with_role
 
 KINDS = [ActivityKind.COLLECTIVE, ActivityKind.THEMATIC, ActivityKind.READING_CLASS, ActivityKind.OUTREACH_LECTURE]
 
@@ -39,9 +41,13 @@ def test_it_builds_t12_and_t14(city_2021):
     assert visits.count() == 1_215
     assert not visits.filter(activity__isnull=False).exclude(activity__kind__in=[k.value for k in KINDS]).exists()
     root = city_2021["qqhr"]
-    leader = user_with_role(root, "leader")
-    visited, total, missing = selectors.visit_coverage(leader, 2021)
-    assert total == sum(1 for c in city_2021.values() if c.depth == 2) and visited == total and missing == []
+    rollup_months([datetime.date(2021, 12, 1)])
+    coverage = registry.COVERAGES["visit_coverage"]
+    visited, total = figures.coverage_counts(coverage, root, datetime.date(2021, 12, 1))
+    assert total == sum(1 for c in city_2021.values() if c.depth == 2) and visited == total
+    assert figures.uncovered_groups(coverage, root, datetime.date(2021, 12, 1)) == []
+    # 全覆盖 of the groups themselves: every depth-2 group's own group had a submitted visit.
+    assert {c.pk for c in city_2021.values() if c.depth == 2} <= set(visits.values_list("committee_id", flat=True))
     for visit in visits.select_related("committee", "auditor__home_committee").iterator():
         assert not (visit.committee.path.startswith(visit.auditor.home_committee.path)
                     or visit.auditor.home_committee.path.startswith(visit.committee.path))

@@ -10,6 +10,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 
 from committees.scope import scope_for
+from reports.figures import year_end_month
+from reports.forms import parse_month
+from reports.months import current_month
 
 PAGE_SIZE = 50
 
@@ -42,3 +45,12 @@ def query_without_page(request):
 
 def as_query(pairs):
     return urlencode(pairs) if pairs else ""
+
+
+def figures_month(request, year=None):
+    """The month a page's figures are of (year to date): ?month=YYYY-MM, else the latest month of `year`
+    (a year filter), else this month. A bad month is ignored."""
+    month = parse_month(request.GET.get("month", ""))
+    if month is not None:
+        return month
+    return year_end_month(year) if year else current_month()

@@ -12,7 +12,7 @@ from committees.scope import get_object_in_scope
 from .. import selectors, services
 from ..forms import ScoresForm, ScoreSheetForm, TestRoundForm
 from ..sheets import write_score_sheet
-from .common import page_of, require_admin, require_scope
+from .common import figures_month, page_of, require_admin, require_scope
 
 
 def _round_in_scope(user, pk):
@@ -23,9 +23,10 @@ def _round_in_scope(user, pk):
 def rounds(request):
     scope = require_scope(request.user)
     visible = selectors.rounds_for(request.user)
+    committee = selectors.figures_committee(request.user, request.GET.get("committee"))
     return render(request, "assessment/rounds.html", {
         "page": page_of(request, visible),
-        "totals": selectors.knowledge_test_totals(visible),
+        "figures": selectors.page_figures(request.user, committee, figures_month(request), selectors.TEST_FIGURES),
         "can_draw": scope.is_admin,
     })
 

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +11,7 @@ from committees.scope import get_object_in_scope
 
 from .. import selectors, services
 from ..forms import PracticalTaskForm, TaskFilterForm
-from .common import page_of, query_without_page, require_scope
+from .common import figures_month, page_of, query_without_page, require_scope
 
 
 def _filtered(user, values):
@@ -35,10 +34,15 @@ def _filtered(user, values):
 def tasks(request):
     scope = require_scope(request.user)
     filters = TaskFilterForm(request.GET or None)
-    visible = _filtered(request.user, filters.values() if request.GET else {})
+    values = filters.values() if request.GET else {}
+    visible = _filtered(request.user, values)
+    # The figures are T15 of the committee filtered on (else the user's own), year to date as the registry
+    # defines it; the other filters narrow the list below, never a figure.
+    committee = selectors.figures_committee(request.user, values.get("committee"))
+    month = figures_month(request, values.get("year"))
     return render(request, "assessment/tasks.html", {
         "filters": filters,
-        "figures": selectors.practical_task_figures(visible, today=timezone.localdate()),
+        "figures": selectors.page_figures(request.user, committee, month, selectors.TASK_FIGURES),
         "page": page_of(request, visible.order_by("-due_on", "-id")),
         "query": query_without_page(request),
         "write_ids": scope.write_ids,
