@@ -32,8 +32,8 @@ def figures_of(committee, month, own=False, *, subtree=True):
 
 
 @register.simple_tag
-def reads_own_group(user, metric, committee):
-    """Whether the drill-down lists (and totals) the committee's own group's rows for this user."""
-    from reports.selectors import drill_uses_own
+def reads_subtree(user, committee):
+    """Whether the user reads everything under `committee` (else the committee alone: a secretary)."""
+    from reports.selectors import reads_subtree as reads
 
-    return drill_uses_own(user, metric, committee)
+    return reads(user, committee)
