@@ -68,8 +68,9 @@ def render():
             f"| `{r.key}` | {r.tally or ''} | {_cell(en)} | {_cell(zh)} | `{r.numerator}` / `{r.denominator}` "
             f"| {_cell(meaning)} |"
         )
-    lines += ["", "## Coverages", "", "Share of the subtree's committees at a depth whose year-to-date figure of a "
-              "metric is not zero, in percent, read from the rollup table.", "",
+    lines += ["", "## Coverages", "", "Share of the subtree's committees at a depth whose *own group's* year-to-date "
+              "figure of a metric is not zero (what happened under them does not count), in percent, read from the "
+              "rollup table.", "",
               "| key | T | label (en) | label (zh) | metric, depth | meaning |", "|---|---|---|---|---|---|"]
     for c in registry.all_coverages():
         with translation.override("en"):
