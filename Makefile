@@ -40,11 +40,13 @@ test: setup browser
 
 # The benchmark runs on its own database only (it refuses any other): PostgreSQL sg_bench (created and
 # migrated if missing; the data set is reused, BENCH_ARGS=--rebuild regenerates it), or a SQLite file.
+# Its worker parts (a save publishing to Redis, freshness with a real worker) use Redis database 12.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sg_bench
 BENCH_QUICK_DATABASE_URL ?= sqlite:///var/bench-quick.sqlite3
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/12
 
 bench: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --settings=studygroup.settings_test $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench --settings=studygroup.settings_test $(BENCH_ARGS)
 
 bench-quick: setup
 	DATABASE_URL=$(BENCH_QUICK_DATABASE_URL) $(PY) manage.py bench --quick --settings=studygroup.settings_test $(BENCH_ARGS)

@@ -1,5 +1,5 @@
-"""The measures: rollup against the baseline, one dirty month, peak memory, page server times and
-queries per request. Each returns plain dicts that go straight into results.json."""
+"""The measures: rollup against the baseline, one changed record's dirty month, peak memory, page server
+times and queries per request. Each returns plain dicts that go straight into results.json."""
 import gc
 import math
 import resource
@@ -88,9 +88,37 @@ def warm_cache():
         cursor.fetchone()
 
 
-def measure_dirty_month(month):
-    """Recompute one month; also the time of each SQL statement it ran, slowest first."""
+def measure_dirty_change(month, *, runs=2):
+    """The realistic dirty month: one record of `month` changed (a figure's value, through a queryset
+    update, so the marking trigger writes the mark and nothing recomputes behind the measure's back),
+    then `rollup_dirty()` as the worker runs it: closure, claim, the month, and the later months' year
+    to date up to December. Twice (+1, then −1: the data set ends as it was); returns the first run's
+    seconds, every run's, and the first run's slowest statements."""
+    from django.db.models import F
+    from django.test.utils import override_settings
+
+    from reports.models import DirtyMonth
+    from sessions_app.models import Activity
+
     rollup = _rollup_api()
+    record = (Activity.objects.filter(month=month, audience_count__isnull=False).order_by("pk")
+              .values_list("pk", flat=True).first())
+    if record is None:
+        return {"month": month.isoformat(), "error": "no record with an audience in this month"}
+    seconds, statements = [], None
+    for step in (1, -1)[:runs]:
+        with override_settings(STATS_RECOMPUTE="off"):
+            Activity.objects.filter(pk=record).update(audience_count=F("audience_count") + step)
+        marked = sorted({m.isoformat() for m in DirtyMonth.objects.values_list("month", flat=True)})
+        spent, profile = _profiled(rollup.rollup_dirty)
+        seconds.append(spent)
+        statements = statements or profile
+    return {"month": month.isoformat(), "marked": marked, "seconds": seconds[0], "runs_seconds": seconds,
+            "statements": statements}
+
+
+def _profiled(run):
+    """Run `run()`; its seconds and the time of each SQL statement it ran, slowest first."""
     profile = {}
 
     def timing(execute, sql, params, many, context):
@@ -104,7 +132,7 @@ def measure_dirty_month(month):
 
     started = time.perf_counter()
     with connection.execute_wrapper(timing):
-        rollup.rollup_month(month)
+        run()
     seconds = time.perf_counter() - started
     slowest = sorted(profile.items(), key=lambda item: -item[1][0])[:6]
     return seconds, [{"sql": sql, "seconds": spent, "calls": calls} for sql, (spent, calls) in slowest]

@@ -1,12 +1,17 @@
-"""The benchmark's own parts on a tiny data set: the generator makes a valid treebeard tree, the
-plain-SQL baseline agrees with the rollup row for row (and notices a wrong row), the harness can
-measure the pages, and the bench refuses a database that is not its own. No timings asserted."""
+"""The benchmark's own parts on a tiny data set: the generator makes a valid treebeard tree (and leaves
+no dirty marks), the plain-SQL baseline agrees with the rollup row for row (and notices a wrong row), the
+harness can measure the pages, a changed record's dirty month and the saves (with the broker down), and
+the bench refuses a database that is not its own. No timings asserted."""
+import datetime
+
 import pytest
 from django.core.management.base import CommandError
 from django.db import connection
 
-from bench import baseline, dataset, generator, harness, report
+from bench import baseline, dataset, freshness, generator, harness, report, saves
 from committees.models import Committee
+from reports import kick, triggers
+from reports.models import DirtyMonth
 from sessions_app.models import Activity
 
 TINY = generator.SIZES["tiny"]
@@ -27,6 +32,11 @@ def test_it_builds_a_valid_treebeard_tree(tiny):
     root = Committee.objects.get(depth=1)
     assert Committee.objects.all().subtree_of(root).count() == tiny["committees"]
     assert Activity.objects.count() == TINY.records
+
+
+def test_it_loads_with_the_marking_triggers_live_and_leaves_no_marks(tiny):
+    assert tiny["build_marks"] > 0  # the COPY / bulk insert was marked like any other write
+    assert not DirtyMonth.objects.exists()
 
 
 def test_it_encodes_steps_like_treebeard():
@@ -97,12 +107,60 @@ def test_it_measures_the_leader_pages_and_counts_their_queries(tiny):
         assert pages[name]["queries"] > 0 and pages[name]["p95_ms"] > 0
 
 
+def test_it_measures_the_dirty_month_of_one_changed_record(tiny):
+    from reports.rollup import rollup_months
+
+    months = generator.month_starts(TINY)
+    rollup_months(months)
+    change = harness.measure_dirty_change(months[-6])
+    assert change["marked"] == [months[-6].isoformat()]
+    assert len(change["runs_seconds"]) == 2 and change["statements"]
+    assert not DirtyMonth.objects.exists()
+
+
+@pytest.fixture
+def tiny_committed(transactional_db):
+    """The tiny data set, committed: a save's on_commit wake runs, as in the bench."""
+    summary, _, _ = dataset.ensure(TINY)
+    from reports.rollup import rollup_months
+
+    rollup_months(generator.month_starts(TINY))
+    return summary
+
+
+def test_it_times_saves_with_statistics_off_and_with_a_worker_whose_broker_is_down(tiny_committed, monkeypatch):
+    monkeypatch.setattr(kick, "_redis", None)  # a client made for this test's unreachable broker
+    month = generator.month_starts(TINY)[-1]
+    before = Activity.objects.count()
+    result = saves.measure_saves(month=month, saves=2, warmup=1, configs=["off", "celery"],
+                                 redis_url="redis://127.0.0.1:1/12")
+    for name in ("off", "celery"):
+        assert result["configs"][name]["n"] == 2 and result["configs"][name]["failed"] == 0, result
+    assert result["configs"]["celery"]["ratio_p95"] > 0
+    assert triggers.installed() == triggers.expected()  # put back after the statistics-off saves
+    assert Activity.objects.count() == before + 6
+    assert saves.remove_bench_records() == 6
+    assert not DirtyMonth.objects.exists()
+
+
+def test_it_says_why_freshness_cannot_be_measured_without_a_broker():
+    assert "needs PostgreSQL and Redis" in freshness.unavailable("")
+    assert saves.days_of(datetime.date(2021, 2, 1))[-1] == datetime.date(2021, 2, 28)
+
+
 def test_it_marks_targets_met_or_not_from_the_figures():
     results = {
-        "rollup": {"full_rollup_seconds": 3.0, "baseline_seconds": 1.0, "dirty_month_seconds": 0.1},
+        "rollup": {"full_rollup_seconds": 3.0, "baseline_seconds": 1.0,
+                   "dirty_changes": [{"month": "2021-12-01", "seconds": 0.1}]},
         "pages": {"trivial_page": {"p95_ms": 10.0}, "dashboard_root": {"p50_ms": 20.0, "p95_ms": 40.0}},
+        "saves": {"configs": {"off": {"n": 5, "p50_ms": 10.0, "p95_ms": 20.0},
+                              "thread": {"n": 5, "p50_ms": 11.0, "p95_ms": 30.0, "ratio_p50": 1.1, "ratio_p95": 1.5}}},
+        "freshness": {"one_month": {"saves": 100, "planned_rate_per_s": 20, "p50_s": 3.0, "p95_s": 6.0, "max_s": 7.0, "never_fresh": 0}},
     }
     rows = {measure: met for measure, _value, _target, met in report.evaluate(results)}
     assert rows["rollup / baseline"] == "❌ not met"
-    assert rows["dirty month / full rollup"] == "✅ met"
+    assert rows["one record changed in 2021-12, then rollup_dirty() (through December)"] == "✅ met"
     assert rows["dashboard p50 / p95, root leader (ms)"] == "✅ met"
+    assert rows["record save p50 / p95, embedded (triggers + wake the thread) (ms)"] == "❌ not met"
+    assert rows["save → figure freshness, real worker, every save into one month, 20 saves/s: p50 / p95 / max (s)"] \
+        == "✅ met"

@@ -1,9 +1,11 @@
-"""`make bench` / `make bench-quick`: the benchmark of issue 3 (see bench/).
+"""`make bench` / `make bench-quick`: the benchmark of issues 3 and 7 (see bench/).
 
 Builds (or reuses) a data set in its own database, then measures in one run: the full rollup against
-a plain-SQL baseline (and that they agree row for row), one dirty month, the rollup's peak memory,
-and the leader pages' server time and SQL queries per request beside a trivial page. Prints the
-table and writes bench/results.{md,json} (quick: bench/results-quick.{md,json}).
+a plain-SQL baseline (and that they agree row for row), one changed record's dirty month, the rollup's
+peak memory, the leader pages' server time and SQL queries per request beside a trivial page, a save's
+server time with the statistics off, with a worker and embedded, and save-to-figure freshness with a
+real worker under a stream of saves. Prints the table and writes bench/results.{md,json} (quick:
+bench/results-quick.{md,json}).
 """
 import json
 import os
@@ -18,7 +20,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import baseline, dataset, generator, harness, report
+from reports.models import DirtyMonth
+
+from bench import baseline, dataset, freshness, generator, harness, report, saves
 
 # The size whose query counts are compared with this run's ("queries per request do not grow").
 COMPARE_SIZE = {"full": "quick", "quick": "tiny"}
@@ -39,9 +43,13 @@ class Command(BaseCommand):
         parser.add_argument("--compare-url", help="Database URL for the smaller data set the query counts are "
                             "compared with (default: this database's name + '_small' / a tiny SQLite file).")
         parser.add_argument("--no-compare", action="store_true", help="Skip the smaller data set comparison.")
+        parser.add_argument("--saves", dest="save_count", type=int, default=50, help="Timed record saves per configuration.")
+        parser.add_argument("--save-rate", type=float, default=20.0, help="Saves per second for the freshness run.")
+        parser.add_argument("--freshness-seconds", type=float, default=40.0,
+                            help="How long the freshness run drives saves.")
 
     def handle(self, *args, quick, size, rebuild, requests, queries_only, json_out, compare_url, no_compare,
-               **options):
+               save_count, save_rate, freshness_seconds, **options):
         size = generator.SIZES[size or ("quick" if quick else "full")]
         dataset.guard()
         if dataset.create_if_missing():
@@ -55,19 +63,27 @@ class Command(BaseCommand):
         months = generator.month_starts(size)
         positions = self._positions()
         results = {
-            "size": size.name, "database": dataset.describe(), "machine": _machine(),
+            "size": size.name, "database": dataset.describe(), "machine": _machine(), "load_at_start": _load(),
             "dataset": {**summary, "built_now": built, "build_seconds": seconds if built else None},
         }
         if queries_only:
             return self._queries_only(results, months, positions, json_out)
+        # Records an interrupted run saved would count in the figures: gone before anything is measured
+        # (the full rollup below recomputes their months and claims the marks).
+        results["dataset"]["leftover_bench_records"] = saves.remove_bench_records(recompute=False)
         results["rollup"] = self._rollup(months)
         results["memory"] = results["rollup"].pop("memory")
         self.stdout.write(f"Memory: {json.dumps(results['memory'])}")
         urls = harness.page_urls(positions, months[-1], DRILL_METRIC)
         results["pages"] = harness.measure_pages(urls, requests=requests)
+        results["saves"] = self._saves(months, save_count)
+        results["freshness"] = self._freshness(months, save_rate, freshness_seconds)
+        results["dataset"]["bench_records_removed"] = saves.remove_bench_records()
+        results["dataset"]["marks_left_after_bench"] = DirtyMonth.objects.count()
         if not no_compare:
             results["small_size_queries"] = self._compare_size(size, compare_url)
         results["finished_at"] = timezone.localtime().isoformat(timespec="seconds")
+        results["load_at_end"] = _load()
         self._write(results, quick=size.name != "full", json_out=json_out)
 
     def _positions(self):
@@ -93,16 +109,43 @@ class Command(BaseCommand):
         self.stdout.write(f"Full rollup of {len(months)} months: {out['full_rollup_seconds']:.2f} s")
         out["comparison"] = baseline.compare(months, [m.key for m in baseline.activity_metrics()])
         self.stdout.write(f"Agreement: {json.dumps(out['comparison'], ensure_ascii=False)}")
-        out["dirty_month"] = months[-1].isoformat()
-        out["dirty_month_seconds"], out["dirty_month_statements"] = harness.measure_dirty_month(months[-1])
-        mid = months[-6]
-        out["dirty_mid_year_month"] = mid.isoformat()
-        out["dirty_mid_year_month_seconds"], out["dirty_mid_year_statements"] = harness.measure_dirty_month(mid)
-        self.stdout.write(
-            f"Dirty month {months[-1]:%Y-%m}: {out['dirty_month_seconds']:.2f} s; "
-            f"{mid:%Y-%m} (refreshes the later months' year to date): {out['dirty_mid_year_month_seconds']:.2f} s"
-        )
+        # One record changed, then rollup_dirty() as the worker runs it: in December of the data set's last
+        # year (the chain is that month alone), in July and in January (the later months' year to date too).
+        out["dirty_changes"] = []
+        for month in (months[-1], months[-6], months[-12]):
+            change = harness.measure_dirty_change(month)
+            out["dirty_changes"].append(change)
+            self.stdout.write(f"One record changed in {month:%Y-%m}, rollup_dirty(): "
+                              f"{json.dumps(change.get('runs_seconds', change.get('error')))} s")
         baseline.drop_tables()
+        return out
+
+    def _saves(self, months, count):
+        redis_url = settings.REDIS_URL
+        configs = ["off", "thread"]
+        if saves.redis_answers(redis_url):
+            configs.insert(1, "celery")
+        else:
+            self.stdout.write(f"Save with a worker (celery) skipped: needs Redis (REDIS_URL={redis_url!r}).")
+        out = saves.measure_saves(month=months[-1], saves=count, configs=configs, redis_url=redis_url)
+        if "celery" not in configs:
+            out["celery_skipped"] = "needs Redis (REDIS_URL)"
+        for name, summary in out["configs"].items():
+            self.stdout.write(f"Save, {name}: p50 {summary['p50_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms")
+        return out
+
+    def _freshness(self, months, rate, seconds):
+        """Two streams: every save into the data set's last month (this month), then the same with one save
+        in five into the month before (last month's records entered late: two months of one year dirty)."""
+        out = {}
+        for name, share_last in (("one_month", 1.0), ("two_months", 0.8)):
+            out[name] = freshness.measure_freshness(months=months, rate=rate, seconds=seconds,
+                                                    redis_url=settings.REDIS_URL, share_last=share_last)
+            if "skipped" in out[name]:
+                self.stdout.write(f"Freshness with a worker skipped: {out[name]['skipped']}.")
+                break
+            shown = {k: v for k, v in out[name].items() if k != "worker_log_tail"}
+            self.stdout.write(f"Freshness, {name.replace('_', ' ')}: {json.dumps(shown)}")
         return out
 
     def _queries_only(self, results, months, positions, json_out):
@@ -164,3 +207,11 @@ def _empty(model):
 def _machine():
     return f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()})"
 
+
+
+def _load():
+    """The machine's 1/5/15-minute load averages: other work on a shared machine inflates every time."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
