@@ -594,6 +594,6 @@ def _compare(months):
         month = row[1] if isinstance(row[1], str) else row[1].isoformat()
         found.append({
             "committee": codes.get(row[0], row[0]), "month": month[:10], "metric": row[2],
-            "stored": dict(zip(columns, row[3:7])), "fresh": dict(zip(columns, row[7:11])),
+            "stored": dict(zip(columns, map(int, row[3:7]))), "fresh": dict(zip(columns, map(int, row[7:11]))),
         })
     return compared, found

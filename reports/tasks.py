@@ -47,10 +47,11 @@ def day_turnover():
 
 
 @shared_task(**{**TASK_OPTIONS, "soft_time_limit": 2 * 60 * 60, "time_limit": 2 * 60 * 60 + 300})
-def rollup_verify():
-    """Nightly: every month of this year and last recomputed aside and compared with the stored figures;
-    months that differ are marked (and so repaired); the result is kept for the admin page."""
-    run = rollup.verify(rollup.verify_months(), repair=True)
+def rollup_verify(month_isos=None):
+    """Nightly: every month of this year and last (or the months given) recomputed aside and compared with
+    the stored figures; months that differ are marked (and so repaired); the result is kept for the admin."""
+    months = [parse_month(m) for m in month_isos] if month_isos else rollup.verify_months()
+    run = rollup.verify(months, repair=True)
     return {"months": run.months, "rows": run.rows, "differences": run.difference_count}
 
 

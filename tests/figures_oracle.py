@@ -73,26 +73,36 @@ def stored_figures(months):
     return {(c, m, k): tuple(v) for c, m, k, *v in rows if any(v)}
 
 
-def mismatches():
-    """Every difference between the stored figures and a fresh count; [] when they agree. Months with pending
-    marks are reported as such (the caller runs the recompute first)."""
+def mismatches(*, ignore_pending=False):
+    """Every difference between the stored figures and a fresh count; [] when they agree.
+
+    By default pending marks are themselves a problem (the caller ran the worker first). With `ignore_pending`,
+    a month is excused when it or an earlier month of its year is marked: stale, but visibly so."""
     problems = []
-    if DirtyMonth.objects.exists():
-        problems.append(("pending", sorted(set(DirtyMonth.objects.values_list("month", flat=True)))))
+    pending = set(DirtyMonth.objects.values_list("month", flat=True))
+    if pending and not ignore_pending:
+        problems.append(("pending", sorted(pending)))
+
+    def excused(month):
+        return ignore_pending and any(p.year == month.year and p <= month for p in pending)
+
     computed = set(MonthStatus.objects.filter(computed_at__isnull=False).values_list("month", flat=True))
     fresh = fresh_figures()
     data_months = {m for (_, m, _), v in fresh.items() if v[0] or v[1]}
-    missing = sorted(data_months - computed)
+    missing = sorted(m for m in data_months - computed if not excused(m))
     if missing:
         problems.append(("never computed", missing))
     for year in {m.year for m in computed}:
         months = sorted(m for m in computed if m.year == year)
-        holes = [m for m in (months[-1].replace(month=i) for i in range(1, months[-1].month + 1)) if m not in computed]
+        holes = [m for m in (months[-1].replace(month=i) for i in range(1, months[-1].month + 1))
+                 if m not in computed and not excused(m)]
         if holes:
             problems.append(("gap in the year", holes))
     stored = stored_figures(computed)
     expected = {k: v for k, v in fresh.items() if k[1] in computed}
     for key in sorted(set(stored) | set(expected), key=lambda k: (k[1], k[0], k[2])):
+        if excused(key[1]):
+            continue
         if stored.get(key, (0, 0, 0, 0)) != expected.get(key, (0, 0, 0, 0)):
             problems.append((key, "stored", stored.get(key), "fresh", expected.get(key)))
     return problems

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from reports import rollup
 from reports.models import DirtyMonth
-from reports.services import dirty_claim
 from sessions_app.models import ActivityKind
 
 from .factories import ActivityFactory
@@ -34,8 +33,7 @@ def records(tree):
         ActivityFactory(committee=c, kind=kind, held_on=datetime.date(2021, m, 5), period_count=periods)
         for c, kind, m, periods in plan
     ]
-    rollup.rollup_months([NOV, DEC])
-    dirty_claim()  # what the worker does first: the saves above are in the rollup now
+    rollup.rollup_months([NOV, DEC])  # claims the marks of the saves above: they are in the rollup now
     assert not DirtyMonth.objects.exists()
     return made
 
@@ -98,7 +96,7 @@ def test_it_counts_the_year_again_when_an_earlier_month_is_dirty(client, people,
 
 def test_it_counts_the_rows_of_a_month_never_rolled_up(client, people, tree, records):
     ActivityFactory(committee=tree.city, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2022, 1, 3))
-    dirty_claim()  # even with no dirty mark, a month without a computed status is counted from the rows
+    DirtyMonth.objects.all().delete()  # even with no dirty mark, a month never computed is counted from the rows
     response = drill(client, people.leader_city, "study_sessions", committee="city", month="2022-01")
     assert response.context["total"] == 1 == len(response.context["items"])
 
@@ -108,7 +106,6 @@ def test_it_pages_a_long_list_with_the_stored_count(client, people, tree):
         for _ in range(2):
             ActivityFactory(committee=tree.county_b, held_on=datetime.date(2021, 12, day))
     rollup.rollup_months([DEC])
-    dirty_claim()
     first = drill(client, people.leader_b, "study_sessions", committee="county-b")
     assert first.context["total"] == 54 and first.context["page_obj"].paginator.num_pages == 2
     second = drill(client, people.leader_b, "study_sessions", committee="county-b", page=2)
@@ -129,9 +126,8 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(client, people, tree, re
     stored = _queries(client)
     for day in range(1, 29):
         ActivityFactory(committee=tree.grassroots_a1, held_on=datetime.date(2021, 12, day))
-    rollup.rollup_months([DEC])
     counted = _queries(client)  # December is dirty again: counted from the rows
-    dirty_claim()
+    rollup.rollup_dirty()
     assert _queries(client) == stored == 5  # session, user, roles (the city is his: no lookup), stored figure, page
     assert counted == stored + 1
 
