@@ -214,6 +214,15 @@ def test_the_supervision_home_shows_the_stats_figures_to_auditors_and_admins(cit
         assert_agrees(f"supervision home ({who}) {code} {month}", shown, stats(code, month))
 
 
+def test_the_supervision_home_lists_exactly_the_groups_the_coverage_misses(city, people):
+    client = client_for(people.leader_city)
+    for month, missing in (("2021-03", ["乙县委"]), ("2021-06", ["乙县委"]), ("2021-12", [])):
+        response = client.get(reverse("supervision:home"), query("city", month))
+        assert [c.name for c in response.context["overview"].uncovered] == missing
+        covered = 2 - len(missing)  # two county-level groups under the city
+        assert response.context["overview"].figures["visit_coverage"].value == 100 * covered / 2
+
+
 def test_the_figures_differ_between_months_and_committees(city):
     """The data is rich enough for a wrong period or subtree to show: the figures are not all alike."""
     city_dec, city_mar, county_dec = stats("city", "2021-12"), stats("city", "2021-03"), stats("county-a", "2021-12")
