@@ -11,6 +11,7 @@ settings.STATS_RECOMPUTE:
 - "off": nothing (beat only).
 """
 import logging
+import os
 import threading
 
 from django.conf import settings
@@ -68,8 +69,10 @@ def _publish():
 
 
 def started():
-    """Called by the task as it starts: saves from now on queue the next run."""
-    if getattr(settings, "STATS_RECOMPUTE", "") != "celery":
+    """Called by the task as it starts: saves from now on queue the next run. Whatever this process's own
+    STATS_RECOMPUTE: the key is set by the publishers (the web processes), and a worker configured apart
+    (e.g. "off") must still clear it, or every save would wait out QUEUED_TTL for its recompute."""
+    if not getattr(settings, "REDIS_URL", ""):
         return
     import redis
 
@@ -87,10 +90,14 @@ class Runner:
     def __init__(self):
         self._lock = threading.Lock()
         self._event = threading.Event()
+        self._idle = threading.Condition()
+        self._busy = False
         self._thread = None
         self.runs = 0
 
     def wake(self):
+        if os.environ.get("STUDYGROUP_COMMAND", "runserver") != "runserver":
+            return  # a management command: its marks wait for the server (load_demo rolls up itself)
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="stats-recompute", daemon=True)
@@ -106,6 +113,8 @@ class Runner:
         day = None
         while True:
             self._event.wait(self.TICK)
+            with self._idle:
+                self._busy = True  # before clearing the wake-up, so wait_idle() never sees a gap
             self._event.clear()
             try:
                 close_old_connections()
@@ -118,9 +127,24 @@ class Runner:
             finally:
                 self.runs += 1
                 connection.close()
+                with self._idle:
+                    self._busy = False
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout):
+        """Wait until no run is going on or asked for (its connection is closed by then); False on timeout.
+        For tests and shutdown: a wake-up during a run is another run, which this waits for too."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._busy and not self._event.is_set(), timeout)
 
 
 runner = Runner()
+
+
+def start():
+    """At server start (studygroup/wsgi.py): the embedded default catches up with marks left by commands."""
+    if getattr(settings, "STATS_RECOMPUTE", "") == "thread":
+        runner.wake()
 
 
 def _changed(sender, **kwargs):
