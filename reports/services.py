@@ -35,14 +35,17 @@ def mark_day_turnover(*, today=None, days=7):
 
 
 def month_close(*, month):
-    """Close a month (its later entries are late) and count the records already entered late."""
+    """Book a month's close and count the records entered late. When a month closes is a rule, not this call
+    (sessions_app/closing.py: 00:00 on settings.MONTH_CLOSE_DAY of the next month), so closed_at is that moment
+    however late the task runs, and a month that has not closed yet stays open (only its late count is kept)."""
+    from sessions_app.closing import closes_at, is_closed
     from sessions_app.models import Activity
 
     month = month_floor(month)
-    late = Activity.objects.filter(month=month, is_late=True).count()
-    status, _ = MonthStatus.objects.update_or_create(
-        month=month, defaults={"closed_at": timezone.now(), "late_records": late}
-    )
+    defaults = {"late_records": Activity.objects.filter(month=month, is_late=True).count()}
+    if is_closed(month):
+        defaults["closed_at"] = closes_at(month)
+    status, _ = MonthStatus.objects.update_or_create(month=month, defaults=defaults)
     return status
 
 

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import kick, rollup
-from .months import current_month, parse_month, previous_month
+from .months import current_month, parse_month
 from .services import mark_day_turnover, month_close
 
 TASK_OPTIONS = {
@@ -62,8 +62,11 @@ def rollup_current_month():
 
 @shared_task(**TASK_OPTIONS)
 def close_previous_month():
-    """On the 1st: close last month, count its late records, recompute it."""
-    month = previous_month(current_month())
+    """On the close day (settings.MONTH_CLOSE_DAY): book the close of the month that has just closed (last
+    month; the month before if run earlier in the month), count its late records, recompute it."""
+    from sessions_app.closing import last_closed_month
+
+    month = last_closed_month()
     month_close(month=month)
     return _isos(rollup.rollup_months([month]))
 

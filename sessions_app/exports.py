@@ -58,3 +58,22 @@ def csv_response(queryset):
 
 def xlsx_response(queryset):
     return spreadsheets.xlsx_response(_filename("xlsx"), gettext("Study records"), headers(), rows(queryset))
+
+
+def correction_csv_response(table):
+    """The corrections list as CSV: exactly its columns and rows (all pages), from the table itself."""
+    header, lines = _table_lines(table)
+    return spreadsheets.csv_response(f"corrections-{timezone.localdate():%Y%m%d}.csv", header, lines)
+
+
+def correction_xlsx_response(table):
+    header, lines = _table_lines(table)
+    return spreadsheets.xlsx_response(
+        f"corrections-{timezone.localdate():%Y%m%d}.xlsx", gettext("Corrections"), header, lines
+    )
+
+
+def _table_lines(table):
+    values = table.as_values()  # the header, then one list per row, from the columns' value_* texts
+    header = [str(cell) for cell in next(values)]
+    return header, list(values)  # read now, while the request's language is active

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Campaign, Committee, Theme
 
-from .models import Activity, ActivityKind
+from .models import Activity, ActivityKind, Correction, CorrectionAction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_FIELDS = ("title", "materials", "notes", "speaker", "site", "author", "led_by", "meeting_name", "inviting_body")
@@ -68,3 +68,32 @@ def _any_text_field(word):
     for field in TEXT_FIELDS:
         query |= Q(**{f"{field}__icontains": word})
     return query
+
+
+class CorrectionFilter(django_filters.FilterSet):
+    """The corrections list: by month (the record's month before or after a move), committee subtree, action."""
+
+    month = django_filters.DateFilter(
+        label=_("month"), method="filter_month", input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    committee = django_filters.ModelChoiceFilter(
+        label=_("committee"), queryset=Committee.objects.none(), method="filter_committee"
+    )
+    action = django_filters.ChoiceFilter(label=_("action"), choices=CorrectionAction.choices)
+
+    class Meta:
+        model = Correction
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["committee"].queryset = Committee.objects.visible_to(user)
+        self.form.fields["committee"].queryset = Committee.objects.visible_to(user).order_by("path")
+
+    def filter_month(self, queryset, name, value):
+        month = value.replace(day=1)
+        return queryset.filter(Q(month=month) | Q(new_month=month))
+
+    def filter_committee(self, queryset, name, committee):
+        return queryset.filter(committee__path__startswith=committee.path)

@@ -4,6 +4,7 @@
 rows, the files) and validates them together, because attendance depends on the committee and the
 date typed in the record form.
 """
+import re
 import uuid
 
 from django import forms
@@ -14,16 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Member
 from studygroup.dates import bound_form_dates
 
+from .closing import MAX_REASON, close_day, closed_months, correction_reason
 from .models import (
     ATTENDANCE_KINDS,
     Activity,
     ActivityKind,
+    Article,
     Attendance,
     AttendanceStatus,
     PlanTopic,
     StudyPlan,
+    month_start,
 )
-from .uploads import ACCEPT, checked_content_type
+from .uploads import ACCEPT, ARTICLE_ACCEPT, checked_article_type, checked_content_type
 
 DATE_WIDGET = {"type": "date"}
 COMMON_HEAD = ["held_on", "title"]
@@ -47,7 +51,7 @@ KIND_REQUIRED = {
     ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
     ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
     ActivityKind.FIELD_STUDY: ["site", "participant_count"],
-    ActivityKind.REFLECTION: ["article_count"],
+    # A reflection record's count is required only when it lists no articles (RecordEntry checks it).
     ActivityKind.RESEARCH_REPORT: ["author"],
 }
 # Labels that read better for one kind than the model's generic verbose name.
@@ -61,7 +65,10 @@ KIND_LABELS = {
 }
 KIND_HELP = {
     ActivityKind.REFLECTION: {
-        "author": _("One article: its author. A counted batch: leave empty and give the number of articles."),
+        "author": _("Leave empty when the articles are listed below, each with its author."),
+        "article_count": _(
+            "Counted from the articles listed below. Type a number only for a batch whose articles are not listed."
+        ),
     },
 }
 
@@ -104,6 +111,11 @@ class ActivityForm(forms.ModelForm):
     """The record itself. Built per kind by `activity_form_class`; never used bare."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in the record's history and to the leaders above, with who corrected it and when."),
+    )
     attachments = MultipleFileField(
         label=_("Photos and scans"),
         required=False,
@@ -126,6 +138,10 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fixed_committee = committee
+        # The month as stored, before this form changes the instance: a closed month's record needs a reason.
+        self.original_month = self.instance.month if self.instance.pk else None
+        if not self.instance.pk:
+            del self.fields["reason"]  # a record dated in a closed month is a late entry, not a correction
         if "committee" in self.fields:
             self.fields["committee"].queryset = writable_committees
             self.fields["committee"].widget.attrs["data-reload"] = "committee"
@@ -143,8 +159,10 @@ class ActivityForm(forms.ModelForm):
             if not self.instance.pk:
                 # Secretaries log right after the session: today is the likeliest date.
                 self.fields["held_on"].initial = timezone.localdate()
-        if kind == ActivityKind.REFLECTION and not self.instance.pk:
-            self.fields["article_count"].initial = 1
+        if "held_on" in self.fields:
+            self.fields["held_on"].help_text = _(
+                "A month closes on day %(day)s of the next month; a record dated in a closed month is a late entry."
+            ) % {"day": close_day()}
         if not self.is_bound and not self.initial.get("submission_key"):
             self.initial["submission_key"] = uuid.uuid4()
         self._limit_plan_topics(writable_committees)
@@ -185,9 +203,23 @@ class ActivityForm(forms.ModelForm):
         wrong = [t for t in topics if committee and held_on and (t.plan.committee_id != committee.id or t.plan.year != held_on.year)]
         if wrong:
             self.add_error("plan_topics", _("Pick topics from this committee's study plan for the year the record is dated."))
-        if self.kind == ActivityKind.REFLECTION and cleaned.get("article_count") == 1 and not cleaned.get("author"):
-            self.add_error("author", _("Give the author of the article, or the number of articles in the batch."))
+        if "reason" in self.fields:
+            self._check_reason(cleaned)
         return cleaned
+
+    @property
+    def needs_reason(self):
+        """Whether saving is a correction: the record's month (as stored) is closed."""
+        return bool(self.original_month and closed_months(self.original_month))
+
+    def _check_reason(self, cleaned):
+        """A closed month's record, or one moved into a closed month, is saved only with a reason."""
+        held_on = cleaned.get("held_on")
+        closed = closed_months(self.original_month, month_start(held_on) if held_on else None)
+        try:
+            cleaned["reason"] = correction_reason(closed, cleaned.get("reason"))
+        except ValidationError as error:
+            self.add_error(None, error)
 
     def _post_clean(self):
         # The model's own checks (future dates, last day before first day) need the committee on the instance.
@@ -265,6 +297,92 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
 AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseAttendanceFormSet, extra=0, max_num=500)
 
 
+class ArticleForm(forms.ModelForm):
+    """One reflection article: author and title, and its text or a file (PDF, DOCX or photos)."""
+
+    upload = forms.FileField(
+        label=_("File"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ARTICLE_ACCEPT}),
+        help_text=_("PDF, Word (DOCX) or a photo; up to 10 MB."),
+    )
+
+    class Meta:
+        model = Article
+        fields = ["author", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        return (upload, checked_article_type(upload)) if upload else None
+
+    def values(self):
+        return {**{name: self.cleaned_data.get(name, "") for name in ("author", "title", "text")},
+                "file": self.cleaned_data.get("upload")}
+
+
+class BaseArticleFormSet(forms.BaseInlineFormSet):
+    """The record's articles, one row each. Posted without its rows (an older form, a script), it keeps
+    the articles as they are."""
+
+    def valid(self):
+        return not self.is_bound or self.is_valid()
+
+    def kept(self):
+        if not self.is_bound:
+            return list(self.initial_forms)
+        return [f for f in self.initial_forms if not self._should_delete_form(f)]
+
+    def new_values(self):
+        if not self.is_bound:
+            return []
+        return [f.values() for f in self.extra_forms if f.has_changed() and not self._should_delete_form(f)]
+
+    def changed(self):
+        return [(f.instance, f.values()) for f in self.kept() if f.has_changed()] if self.is_bound else []
+
+    def removed(self):
+        return [f.instance for f in self.initial_forms if self._should_delete_form(f)] if self.is_bound else []
+
+
+ArticleFormSet = forms.inlineformset_factory(
+    Activity, Article, form=ArticleForm, formset=BaseArticleFormSet, extra=1, can_delete=True, max_num=1000,
+)
+
+# "author — title": the first dash, colon, bar or tab on the line separates them.
+ARTICLE_LINE = re.compile(r"\s*(?:——|—|－|–|\t|\||｜|：|:|\s-\s)\s*")
+MAX_ARTICLE_LINES = 500
+
+
+class ArticleListForm(forms.Form):
+    """Many articles at once: one "author — title" a line, pasted from a list or a spreadsheet."""
+
+    articles_list = forms.CharField(
+        label=_("Many articles at once"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One article a line: author — title, for example “张三 — 学习党史的体会”."),
+    )
+
+    def clean_articles_list(self):
+        lines = [(n, line.strip()) for n, line in enumerate(self.cleaned_data.get("articles_list", "").splitlines(), 1)]
+        lines = [(n, line) for n, line in lines if line]
+        if len(lines) > MAX_ARTICLE_LINES:
+            raise ValidationError(_("At most %(limit)s articles at once (there are %(count)s lines)."),
+                                  params={"limit": MAX_ARTICLE_LINES, "count": len(lines)})
+        articles, errors = [], []
+        for number, line in lines:
+            parts = ARTICLE_LINE.split(line, maxsplit=1)
+            author, title = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else ("", "")
+            if not author or not title:
+                errors.append(_("Line %(line)s: give the author and the title, separated by “—”.") % {"line": number})
+            elif len(author) > 60:
+                errors.append(_("Line %(line)s: the author's name is longer than 60 characters.") % {"line": number})
+            elif len(title) > 200:
+                errors.append(_("Line %(line)s: the title is longer than 200 characters.") % {"line": number})
+            else:
+                articles.append({"author": author, "title": title, "text": "", "file": None})
+        if errors:
+            raise ValidationError(errors)
+        return articles
+
+
 def members_for(committee, activity=None):
     """Active members, plus anyone already on this record's attendance (they may have left since)."""
     if committee is None:
@@ -281,6 +399,7 @@ class RecordEntry:
     """The record form, its attendance rows and its files, validated together."""
 
     prefix_attendance = "att"
+    prefix_articles = "art"
 
     def __init__(
         self, *, kind, writable_committees, sole_committee=None, data=None, files=None, instance=None,
@@ -303,6 +422,14 @@ class RecordEntry:
             )
         committee = fixed or self._posted_committee(data, writable_committees) or initial_committee
         self.committee = committee
+        self.articles = self.article_list = None
+        if kind == ActivityKind.REFLECTION:
+            posted = data is not None and f"{self.prefix_articles}-TOTAL_FORMS" in data
+            self.articles = ArticleFormSet(
+                data if posted else None, files if posted else None, prefix=self.prefix_articles,
+                instance=self.instance if editing else Activity(kind=kind),
+            )
+            self.article_list = ArticleListForm(data)
         self.attendance = None
         if kind in ATTENDANCE_KINDS:
             members = members_for(committee, self.instance if editing else None)
@@ -345,12 +472,55 @@ class RecordEntry:
                 removal_ok = False
         else:
             self.removed = []
+        articles_ok = self._articles_valid() if self.articles is not None else True
         if self.attendance is None:
-            return form_ok and removal_ok
+            return form_ok and removal_ok and articles_ok
         rows_ok = self.attendance.is_valid()
         self.attendance.check(held_on=self.form.cleaned_data.get("held_on"))
         rows_ok = rows_ok and not any(f.errors for f in self.attendance.forms)
-        return form_ok and rows_ok and removal_ok
+        return form_ok and rows_ok and removal_ok and articles_ok
+
+    def _articles_valid(self):
+        """The articles' rows and pasted list; then the count: derived from the articles when there are any,
+        else typed (a counted batch), with an author when it is a single article."""
+        ok = self.articles.valid() & self.article_list.is_valid()
+        if not ok:
+            return False
+        listed = len(self.articles.kept()) + len(self.new_articles())
+        cleaned = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        if listed:
+            return True
+        if self.articles.initial_forms:
+            self.article_list.add_error("articles_list", _(
+                "A record that lists its articles keeps at least one. To remove them all, delete the record."
+            ))
+            return False
+        if "article_count" in self.form.errors:
+            return False
+        if cleaned.get("article_count") is None:
+            self.form.add_error("article_count", _("Give the number of articles, or list the articles below."))
+            return False
+        if cleaned.get("article_count") == 1 and not cleaned.get("author"):
+            self.form.add_error("author", _("Give the author of the article, or the number of articles in the batch."))
+            return False
+        return True
+
+    def new_articles(self):
+        """New articles, from the rows and the pasted list ({author, title, text, file})."""
+        if self.articles is None:
+            return []
+        return self.articles.new_values() + (self.article_list.cleaned_data.get("articles_list") or [])
+
+    def article_changes(self):
+        return self.articles.changed() if self.articles is not None else []
+
+    def removed_articles(self):
+        return self.articles.removed() if self.articles is not None else []
+
+    @property
+    def has_upload_error(self):
+        rows = self.articles.forms if self.articles is not None else []
+        return self.has_files_error or any(f.errors.get("upload") for f in rows)
 
     @property
     def has_files_error(self):
@@ -358,8 +528,27 @@ class RecordEntry:
 
     def record_data(self):
         """The record's own facts (no committee, topics, key or files), for the services."""
-        skip = {"committee", "plan_topics", "submission_key", "attachments"}
+        skip = {"committee", "plan_topics", "submission_key", "attachments", "reason"}
         return {name: value for name, value in self.form.cleaned_data.items() if name not in skip}
+
+
+class CorrectionReasonForm(forms.Form):
+    """The reason for deleting a closed month's record (required then; not asked otherwise)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the corrections list to the leaders above, with who deleted the record and when."),
+    )
+
+    def __init__(self, *args, required, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        self.fields["reason"].error_messages["required"] = _(
+            "This record's month is closed: deleting the record is a correction. Give the reason for it."
+        )
+
+    def clean_reason(self):
+        return (self.cleaned_data.get("reason") or "").strip()
 
 
 class StudyPlanForm(forms.ModelForm):

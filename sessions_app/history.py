@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Campaign, Committee, Member, Theme
 
+from .corrections import labelled
 from .models import Activity, Attendance
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+CORRECTED = _("corrected (closed month)")
 FK_MODELS = {"committee": Committee, "campaign": Campaign, "theme": Theme, "member": Member}
 HIDDEN = {"created_by", "created_at", "is_late", "kind", "activity"}
 
@@ -33,6 +35,8 @@ class Entry:
     action: str
     subject: str = ""
     changes: list = field(default_factory=list)
+    reason: str = ""  # a correction's reason (a change of a closed month's record)
+    version: int = None  # the history row (of the record's own versions)
 
 
 def record_history(activity):
@@ -42,7 +46,10 @@ def record_history(activity):
         Attendance.history.filter(activity_id=activity.pk).select_related("history_user").order_by("history_date", "history_id")
     )
     names = _linked_names(record_versions + row_versions)
-    entries = _entries(record_versions, Activity, names, subject=lambda v: "")
+    corrections = list(activity.corrections.select_related("made_by").order_by("made_at", "id"))
+    corrected = {c.history_id for c in corrections if c.history_id}
+    entries = _entries(record_versions, Activity, names, subject=lambda v: "", keep=corrected)
+    _add_corrections(entries, corrections)
     member_names = names.get("member", {})
     entries += _entries(
         row_versions, Attendance, names,
@@ -53,7 +60,25 @@ def record_history(activity):
     return entries
 
 
-def _entries(versions, model, names, *, subject, group_by=lambda v: None):
+def _add_corrections(entries, corrections):
+    """Each correction joins the line of its save (or stands alone when that line is gone): with its reason
+    and its changes in full (plan topics, files and articles too; attendance keeps its own lines)."""
+    by_version = {e.version: e for e in entries if e.version is not None}
+    for correction in corrections:
+        entry = by_version.get(correction.history_id)
+        if entry is None:
+            entry = Entry(when=correction.made_at, who=correction.made_by, action="")
+            entries.append(entry)
+        entry.action = str(CORRECTED)
+        entry.reason = correction.reason
+        entry.changes = [
+            Change(label=label, old=old, new=new)
+            for key, (label, old, new) in zip(correction.changes, labelled(correction.changes))
+            if not key.startswith("attendance:")
+        ]
+
+
+def _entries(versions, model, names, *, subject, group_by=lambda v: None, keep=frozenset()):
     previous = {}
     entries = []
     for version in versions:
@@ -61,11 +86,11 @@ def _entries(versions, model, names, *, subject, group_by=lambda v: None):
         before = previous.get(key)
         previous[key] = version
         entry = Entry(when=version.history_date, who=version.history_user, action=str(ACTIONS.get(version.history_type, "")),
-                      subject=subject(version))
+                      subject=subject(version), version=version.history_id)
         if before is not None and version.history_type == "~":
             delta = version.diff_against(before)
             entry.changes = [_change(model, c.field, c.old, c.new, names) for c in delta.changes if c.field not in HIDDEN]
-            if not entry.changes:
+            if not entry.changes and version.history_id not in keep:
                 continue  # a save that changed nothing a person would care about
         entries.append(entry)
     return entries

@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 from committees.models import Campaign, Committee, Member, Theme
 from studygroup.dates import FOUNDING, LoggedDate, MonthStart, PlanningYear, SessionDate, founding_check
 
+from .closing import closes_at, entered_late, is_closed
+
 MAX_AUDIENCE = 100_000  # one lecture; a stadium-sized audience is already a typing error
 MAX_PARTICIPANTS = 100_000  # person-times of one field study or reading class
 MAX_ARTICLES = 100_000  # one counted batch of reflection articles
@@ -83,9 +85,10 @@ def month_start(day):
 
 
 def month_is_closed(month, today=None):
-    """A month closes when the next one begins (Asia/Shanghai); entries after that are late."""
-    today = today or timezone.localdate()
-    return month_start(today) > month_start(month)
+    """Whether `month` had closed on the day `today` (default: today); see sessions_app/closing.py."""
+    if today is None:
+        return is_closed(month)
+    return today >= closes_at(month).date()
 
 
 class Activity(models.Model):
@@ -193,9 +196,25 @@ class Activity(models.Model):
     def save(self, *args, **kwargs):
         if self.held_on:
             self.month = month_start(self.held_on)
-            if self._state.adding:
-                self.is_late = month_is_closed(self.held_on, timezone.localtime(self.created_at).date())
+            self.is_late = self.late_after_dating()
         super().save(*args, **kwargs)
+
+    def late_after_dating(self):
+        """The late flag, decided by when the record ENTERED the portal relative to its month's close.
+
+        Once late, always late: moving the date to a later (open) month never clears it; and moving a record
+        into a month that had already closed when the record was entered makes it late. Editing the date
+        therefore cannot dodge the flag in either direction."""
+        return bool(self.is_late) or entered_late(month_start(self.held_on), self.created_at)
+
+    @property
+    def month_closed(self):
+        """Whether this record's month (as stored) has closed: changing the record is then a correction."""
+        return is_closed(self.month)
+
+    @property
+    def month_closes_at(self):
+        return closes_at(self.month)
 
     def get_absolute_url(self):
         return reverse("sessions_app:detail", args=[self.pk])
@@ -337,3 +356,93 @@ class PlanTopic(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def article_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"articles/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+MAX_ARTICLE_TEXT = 50_000  # characters: a long article is about 10,000
+
+
+class Article(models.Model):
+    """One reflection article (心得体会) of a reflection record: who wrote it, its title, and its text or file.
+
+    A record that lists its articles counts them (`Activity.article_count` is set from them by the services,
+    in the same transaction); a record without any (a counted batch of old, the 2021 scenario) keeps its typed
+    count. The texts are the ground for checking copied articles later."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="articles", verbose_name=_("study record")
+    )
+    author = models.CharField(_("author"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True, max_length=MAX_ARTICLE_TEXT)
+    file = models.FileField(_("file"), upload_to=article_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reflection article")
+        verbose_name_plural = _("reflection articles")
+        ordering = ["activity", "id"]
+
+    def __str__(self):
+        return f"{self.author}：{self.title}"
+
+
+class CorrectionAction(models.TextChoices):
+    EDIT = "edit", _("Edit")  # 更正
+    DELETE = "delete", _("Deletion")  # 删除
+
+
+class Correction(models.Model):
+    """A change to a record of a closed month (更正), with its reason, who made it and when.
+
+    It keeps the record's id, title, kind, month and committee as text, so it outlives a deleted record.
+    `month` is the record's month before the change and `new_month` the month after a move (else null): a
+    move into or out of a closed month is a correction that concerns both months, and lists under either."""
+
+    record = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections",
+        verbose_name=_("study record"),
+    )
+    record_number = models.PositiveIntegerField(_("record number"))  # the record's id, kept after a deletion
+    record_title = models.CharField(_("topic"), max_length=200)
+    record_kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("committee")
+    )
+    committee_name = models.CharField(_("committee name"), max_length=200)
+    month = models.DateField(_("month"))
+    new_month = models.DateField(_("moved to month"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=CorrectionAction.choices)
+    reason = models.TextField(_("reason for the correction"), max_length=500)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    made_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    # {field name: [old, new]} as text people read (choice labels, names, dates); keys are the record's field
+    # names, plus "plan_topics", "attachments", "attendance:<member>" and "article:<id>" (labels: corrections.py).
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    history_id = models.PositiveIntegerField(null=True, blank=True, editable=False)  # the record's history row
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-made_at", "-id"]
+        indexes = [
+            models.Index(fields=["committee", "month"], name="correction_committee_month"),
+            models.Index(fields=["new_month"], name="correction_new_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}：{self.record_title}"

@@ -5,7 +5,16 @@ from django.utils import timezone
 from committees.models import Committee
 from committees.scope import get_object_in_scope, scope_for
 
-from .models import Activity, ActivityKind, Attachment, AttendanceStatus, StudyPlan, month_start
+from .models import (
+    Activity,
+    ActivityKind,
+    Article,
+    Attachment,
+    AttendanceStatus,
+    Correction,
+    StudyPlan,
+    month_start,
+)
 
 
 def records_visible(user):
@@ -94,6 +103,20 @@ def plan_topics_with_records(user, plan):
     """The plan's topics, each with the records (in scope) that ticked it off."""
     records = Activity.objects.visible_to(user).order_by("held_on", "id")
     return list(plan.topics.prefetch_related(Prefetch("activities", queryset=records, to_attr="records")))
+
+
+def articles_of(activity):
+    return list(activity.articles.order_by("id"))
+
+
+def article_for_download(user, pk):
+    qs = scope_for(user).filter_by_committee(Article.objects.exclude(file=""), "activity__committee")
+    return get_object_in_scope(qs, pk=pk)
+
+
+def corrections_visible(user):
+    """Corrections of records in the user's scope (by the committee the record belonged to)."""
+    return scope_for(user).filter_by_committee(Correction.objects.all()).select_related("made_by", "record")
 
 
 def topics_of(activity):

@@ -1,12 +1,17 @@
-"""Writes: records with their attendance and evidence, and annual study plans. Each is atomic."""
-from django.core.exceptions import PermissionDenied
+"""Writes: records with their attendance, evidence and articles, corrections, and annual study plans. Each is atomic."""
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from committees.scope import scope_for
 from studygroup.dates import check_dates
 
-from .models import Activity, Attachment, Attendance, StudyPlan
+from . import corrections
+from .closing import closed_months, correction_reason
+from .models import Activity, Article, Attachment, Attendance, Correction, CorrectionAction, StudyPlan
+
+ARTICLE_FIELDS = ("author", "title", "text")
 
 ATTENDANCE_FIELDS = ("status", "reason", "made_up_on", "made_up_note")
 
@@ -19,15 +24,22 @@ def _require_writer(user, committee):
 
 @transaction.atomic
 def activity_create(
-    *, user, committee, kind, data, plan_topics=(), attendance=(), files=(), submission_key=None
+    *, user, committee, kind, data, plan_topics=(), attendance=(), files=(), submission_key=None, articles=(),
 ):
-    """Create a record; a second call with the same submission key returns the first record instead."""
+    """Create a record; a second call with the same submission key returns the first record instead.
+
+    A record dated in a closed month is accepted: it is a late entry (flagged by the model), not a correction.
+    `articles` ({author, title, text, file: (upload, content type) or None}) list a reflection record's
+    articles; its article_count is then their number."""
     _require_writer(user, committee)
     if submission_key:
         existing = Activity.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing
     activity = Activity(committee=committee, kind=kind, created_by=user, submission_key=submission_key, **data)
+    articles = [_article_values(values) for values in articles]
+    if articles:
+        activity.article_count = len(articles)
     activity.full_clean(exclude=["plan_topics"])
     activity._history_user = user
     try:
@@ -41,29 +53,72 @@ def activity_create(
     activity.plan_topics.set(plan_topics)
     _attendance_create(activity, attendance, user)
     _attachments_add(activity, files, user)
+    _articles_add(activity, articles, user)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, user, activity, data, plan_topics=(), attendance=(), files=(), remove_attachments=()):
+def activity_update(
+    *, user, activity, data, plan_topics=(), attendance=(), files=(), remove_attachments=(), articles=(),
+    article_changes=(), remove_articles=(), reason="",
+):
+    """Change a record. A record of a closed month, or one moved into a closed month, changes only through a
+    correction: `reason` is required (ValidationError({"reason": …}) before anything is written), and the
+    correction records what changed. `articles` are new articles, `article_changes` (article, values) pairs,
+    `remove_articles` the articles to delete; the record's article_count follows its articles."""
     _require_writer(user, activity.committee)
+    # The stored record, locked: the instance may already carry a form's new values.
+    stored = Activity.objects.select_for_update().get(pk=activity.pk)
     for name, value in data.items():
         setattr(activity, name, value)
+    activity.is_late = stored.is_late
     activity.full_clean(exclude=["plan_topics"])
+    closed = closed_months(stored.month, activity.month)
+    reason = correction_reason(closed, reason)
+    before = corrections.snapshot(stored) if closed else None
+    articles = [_article_values(values) for values in articles]
+    article_changes = [(a, _article_values(v)) for a, v in article_changes if a.activity_id == activity.pk]
+    remove_articles = [a for a in remove_articles if a.activity_id == activity.pk]
+    listed = stored.articles.count()
+    if listed or articles:
+        remaining = listed - len({a.pk for a in remove_articles}) + len(articles)
+        if remaining < 1:
+            raise ValidationError({"articles": _(
+                "A record that lists its articles keeps at least one. To remove them all, delete the record."
+            )})
+        activity.article_count = remaining
     activity._history_user = user
+    if closed:
+        activity._change_reason = reason[:100]  # the history row's own note; the correction keeps it whole
     activity.save()
     activity.plan_topics.set(plan_topics)
     _attendance_update(activity, attendance, user)
     _attachments_remove(activity, remove_attachments)
     _attachments_add(activity, files, user)
+    _articles_remove(activity, remove_articles)
+    _articles_change(article_changes)
+    _articles_add(activity, articles, user)
+    if closed:
+        changes = corrections.diff(before, corrections.snapshot(activity))
+        if changes:  # a save that changed nothing corrects nothing
+            _correction_record(user, stored, activity, reason, changes)
     return activity
 
 
 @transaction.atomic
-def activity_delete(*, user, activity):
+def activity_delete(*, user, activity, reason=""):
+    """Delete a record. Deleting a closed month's record is a correction: `reason` is required, and the
+    correction keeps the record's content as text."""
     _require_writer(user, activity.committee)
-    files = [a.file.name for a in activity.attachments.all()]
+    stored = Activity.objects.select_for_update().get(pk=activity.pk)
+    closed = closed_months(stored.month)
+    reason = correction_reason(closed, reason)
+    if closed:
+        _correction_record(user, stored, None, reason, corrections.removed(corrections.snapshot(stored)))
+    files = [a.file.name for a in activity.attachments.all()] + [a.file.name for a in activity.articles.exclude(file="")]
     activity._history_user = user
+    if closed:
+        activity._change_reason = reason[:100]
     for row in activity.attendance.all():
         row._history_user = user
         row.delete()
@@ -71,6 +126,22 @@ def activity_delete(*, user, activity):
     storage = Attachment._meta.get_field("file").storage
     # The files go only once the rows are surely gone; a rolled-back delete keeps its evidence.
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def _correction_record(user, stored, activity, reason, changes):
+    """The correction of a closed month's record (`activity` None: a deletion)."""
+    new_month = activity.month if activity is not None and activity.month != stored.month else None
+    history_id = None
+    if activity is not None:
+        history_id = (
+            Activity.history.filter(id=activity.pk).order_by("-history_id").values_list("history_id", flat=True).first()
+        )
+    return Correction.objects.create(
+        record=activity, record_number=stored.pk, record_title=stored.title, record_kind=stored.kind,
+        committee=stored.committee, committee_name=stored.committee.name, month=stored.month, new_month=new_month,
+        action=CorrectionAction.EDIT if activity is not None else CorrectionAction.DELETE,
+        reason=reason, made_by=user, changes=changes, history_id=history_id,
+    )
 
 
 def _row_fields(row):
@@ -113,6 +184,43 @@ def _attachments_add(activity, files, user):
             activity=activity, file=upload, original_name=upload.name[:200], content_type=content_type,
             size=upload.size, uploaded_by=user,
         )
+
+
+def _article_values(values):
+    """An article's values as the model takes them; a file is (upload, content type) or None."""
+    clean = {name: (values.get(name) or "").strip() for name in ARTICLE_FIELDS}
+    upload = values.get("file")
+    if upload:
+        upload, content_type = upload
+        clean.update(file=upload, original_name=upload.name[:200], content_type=content_type, size=upload.size)
+    return clean
+
+
+def _articles_add(activity, articles, user):
+    for values in articles:
+        article = Article(activity=activity, entered_by=user, **values)
+        article.full_clean(exclude=["activity"])
+        article.save()
+
+
+def _articles_change(changes):
+    storage = Article._meta.get_field("file").storage
+    replaced = []
+    for article, values in changes:
+        if values.get("file") and article.file:
+            replaced.append(article.file.name)
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.full_clean(exclude=["activity"])
+        article.save()
+    transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
+
+
+def _articles_remove(activity, articles):
+    storage = Article._meta.get_field("file").storage
+    names = [a.file.name for a in articles if a.file]
+    Article.objects.filter(activity=activity, pk__in=[a.pk for a in articles]).delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def _attachments_remove(activity, attachments):

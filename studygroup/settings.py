@@ -156,7 +156,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 1700)
 CELERY_TIMEZONE = TIME_ZONE
 # A message of a worker killed mid-task is redelivered after this, not kombu's default hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 300, minimum=30)}
-from reports.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402  dirty months every minute, nightly, close on the 1st
+# Month close (月度关账): a month's records are edited freely until 00:00 on this day of the next month; after that
+# a change is a correction with a reason, and a new record of the month is a late entry (sessions_app/closing.py).
+# 1–28, so that every month has the day.
+MONTH_CLOSE_DAY = envint("MONTH_CLOSE_DAY", 5, minimum=1, maximum=28)
+from reports.schedule import beat_schedule  # noqa: E402  dirty months every minute, nightly, the month close
+
+CELERY_BEAT_SCHEDULE = beat_schedule(month_close_day=MONTH_CLOSE_DAY)
 # How the statistics are recomputed after a change (reports/kick.py): "celery" (a worker), "thread" (the
 # embedded default: in this process, after the response), "inline" (at commit, tests), "off" (beat only).
 STATS_RECOMPUTE = envchoice("STATS_RECOMPUTE", ["celery", "thread", "inline", "off"], "celery" if REDIS_URL else "thread")

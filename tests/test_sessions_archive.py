@@ -115,7 +115,8 @@ def test_it_sorts_by_a_column(carl, records):
 
 
 def test_it_shows_the_late_badge(carl, tree):
-    late = ActivityFactory(committee=tree.county_a, held_on=TODAY.replace(day=1) - datetime.timedelta(days=3),
+    # The month before last: closed whatever today's date and MONTH_CLOSE_DAY.
+    late = ActivityFactory(committee=tree.county_a, held_on=TODAY.replace(day=1) - datetime.timedelta(days=35),
                            created_at=timezone.now())
     assert late.is_late
     assert "badge text-bg-warning" in carl.get("/records/").content.decode()

@@ -85,7 +85,7 @@ def test_it_shows_attendance_totals_evidence_and_dates(alice, tree, members_a):
 
 
 def test_it_marks_a_record_entered_after_its_month_closed(alice, tree):
-    held = timezone.localdate().replace(day=1) - datetime.timedelta(days=2)
+    held = timezone.localdate().replace(day=1) - datetime.timedelta(days=35)  # the month before last: closed
     late = ActivityFactory(committee=tree.county_a, held_on=held)
     timely = ActivityFactory(committee=tree.county_a)
     assert 'id="late-badge"' in alice.get(f"/records/{late.pk}/").content.decode()

@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -9,11 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from committees.scope import scope_for
 
-from ..forms import RecordEntry
+from ..closing import closes_at
+from ..forms import CorrectionReasonForm, RecordEntry
 from ..history import record_history
 from ..models import Activity, ActivityKind
 from ..presentation import KIND_ICONS, key_figure
 from ..selectors import (
+    articles_of,
     attendance_rows,
     attendance_totals,
     record_for_detail,
@@ -73,6 +76,7 @@ def record_create(request, kind):
             attendance=entry.attendance.rows() if entry.attendance else [],
             files=entry.form.cleaned_data.get("attachments") or [],
             submission_key=entry.form.cleaned_data.get("submission_key"),
+            articles=entry.new_articles(),
         )
         messages.success(request, gettext("Saved: %(record)s") % {"record": activity})
         return redirect("sessions_app:detail", pk=activity.pk)
@@ -93,6 +97,7 @@ def _render_form(request, entry, kind, *, creating):
     return render(request, "sessions_app/record_form.html", {
         "entry": entry, "form": entry.form, "kind": kind, "kind_label": kind.label, "icon": KIND_ICONS[kind],
         "creating": creating, "reselect_files": failed and bool(request.FILES),
+        "closes_at": None if creating else closes_at(entry.form.original_month),
     }, status=200)
 
 
@@ -108,16 +113,30 @@ def record_edit(request, pk):
         files=request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and entry.is_valid():
-        activity_update(
-            user=request.user, activity=activity, data=entry.record_data(),
-            plan_topics=entry.form.cleaned_data.get("plan_topics") or [],
-            attendance=entry.attendance.rows() if entry.attendance else [],
-            files=entry.form.cleaned_data.get("attachments") or [],
-            remove_attachments=entry.removed,
-        )
-        messages.success(request, gettext("Saved: %(record)s") % {"record": activity})
-        return redirect("sessions_app:detail", pk=activity.pk)
+        try:
+            activity_update(
+                user=request.user, activity=activity, data=entry.record_data(),
+                plan_topics=entry.form.cleaned_data.get("plan_topics") or [],
+                attendance=entry.attendance.rows() if entry.attendance else [],
+                files=entry.form.cleaned_data.get("attachments") or [],
+                remove_attachments=entry.removed,
+                articles=entry.new_articles(), article_changes=entry.article_changes(),
+                remove_articles=entry.removed_articles(),
+                reason=entry.form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:  # the month closed between the form's check and the save
+            _add_errors(entry.form, error)
+        else:
+            messages.success(request, gettext("Saved: %(record)s") % {"record": activity})
+            return redirect("sessions_app:detail", pk=activity.pk)
     return _render_form(request, entry, kind, creating=False)
+
+
+def _add_errors(form, error):
+    """A service's ValidationError, shown at the form's fields (or above the form for the others)."""
+    errors_by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, errors in errors_by_field.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -125,12 +144,20 @@ def record_edit(request, pk):
 def record_delete(request, pk):
     _writer_or_404(request.user)
     activity = record_for_writing(request.user, pk)
-    if request.method == "POST":
+    closed = activity.month_closed
+    form = CorrectionReasonForm(request.POST if request.method == "POST" else None, required=closed)
+    if request.method == "POST" and form.is_valid():
         label = str(activity)
-        activity_delete(user=request.user, activity=activity)
-        messages.success(request, gettext("Deleted: %(record)s") % {"record": label})
-        return redirect("sessions_app:archive")
-    return render(request, "sessions_app/record_confirm_delete.html", {"activity": activity})
+        try:
+            activity_delete(user=request.user, activity=activity, reason=form.cleaned_data["reason"])
+        except ValidationError as error:  # the month closed while the page was open
+            _add_errors(form, error)
+        else:
+            messages.success(request, gettext("Deleted: %(record)s") % {"record": label})
+            return redirect("sessions_app:archive")
+    return render(request, "sessions_app/record_confirm_delete.html", {
+        "activity": activity, "form": form, "closed": closed or "reason" in form.errors,
+    })
 
 
 @login_required
@@ -147,6 +174,8 @@ def record_detail(request, pk):
         "topics": topics_of(activity),
         "history": record_history(activity),
         "can_write": scope_for(request.user).can_write_committee(activity.committee),
+        "articles": articles_of(activity),
+        "month_closed": activity.month_closed,
     })
 
 
