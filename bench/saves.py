@@ -15,6 +15,7 @@ before the next one. What that recompute costs a save that meets it is measured 
 ("thread_during_recompute": a save posted right after an embedded save, while the recompute it woke runs).
 """
 import logging
+import os
 import random
 import time
 from contextlib import contextmanager
@@ -29,7 +30,6 @@ from django.urls import reverse
 
 from committees.models import Committee, Role, RoleKind, User
 from reports import kick, triggers
-from reports.models import DirtyMonth
 from reports.rollup import rollup_dirty
 from sessions_app.models import Activity, ActivityKind
 from sessions_app.testing import record_post
@@ -135,6 +135,19 @@ def configured(name, *, redis_url=None):
                 yield
         finally:
             app.conf.task_always_eager = eager
+    elif name == "thread":
+        # The embedded thread runs in the serving process only, never inside a management command
+        # (manage.py sets STUDYGROUP_COMMAND); here this process serves the saves, as runserver would.
+        command = os.environ.get("STUDYGROUP_COMMAND")
+        os.environ["STUDYGROUP_COMMAND"] = "runserver"
+        try:
+            with override_settings(STATS_RECOMPUTE="thread"):
+                yield
+        finally:
+            if command is None:
+                os.environ.pop("STUDYGROUP_COMMAND", None)
+            else:
+                os.environ["STUDYGROUP_COMMAND"] = command
     else:
         with override_settings(STATS_RECOMPUTE=name):
             yield
@@ -166,8 +179,9 @@ def clear_broker(url):
 
 # ---------------------------------------------------------------- the measure
 
-def measure_saves(*, month, saves=50, warmup=3, configs=CONFIGS, redis_url=None, during_recompute=True, seed=7):
-    """Median, p95 and max server time (ms) of `saves` record saves per configuration, interleaved;
+def measure_saves(*, month, saves=50, warmup=3, configs=CONFIGS, redis_url=None, during_every=5, seed=7):
+    """Median, p95 and max server time (ms) of `saves` record saves per configuration, interleaved, and
+    of a save during the embedded recompute every `during_every` rounds (each costs a recompute's wait);
     the marking triggers are installed again afterwards whatever happens."""
     (secretary, _committee), = bench_secretaries(1)
     client = Client()
@@ -186,13 +200,13 @@ def measure_saves(*, month, saves=50, warmup=3, configs=CONFIGS, redis_url=None,
                     _save_in(name, client, url, rng.choice(days), redis_url, [])
                     if name == "thread":
                         _wait_for_runner(runs)
-            for _ in range(saves):
+            for round_ in range(saves):
                 order = list(configs)
                 rng.shuffle(order)
                 for name in order:
                     runs = kick.runner.runs
                     samples[name].append(_save_in(name, client, url, rng.choice(days), redis_url, failures[name]))
-                    if name == "thread" and during_recompute and _woken():
+                    if name == "thread" and during_every and round_ % during_every == 0 and _woken():
                         samples["thread_during_recompute"].append(_save_in(
                             name, client, url, rng.choice(days), redis_url, failures["thread_during_recompute"]))
                         overlapped += kick.runner.runs == runs  # the recompute had not finished when the save did
@@ -257,15 +271,11 @@ def _woken():
 
 
 def _wait_for_runner(runs_before):
-    """Until the embedded recompute the last save woke has run and claimed every mark (untimed)."""
+    """Until the embedded recompute the last save woke (and any wake-up during it) has run (untimed)."""
     if not _woken():
         return
-    deadline = time.monotonic() + RUNNER_TIMEOUT
-    while time.monotonic() < deadline:
-        if kick.runner.runs > runs_before and not DirtyMonth.objects.exists():
-            return
-        time.sleep(0.02)
-    raise RuntimeError(f"the embedded recompute did not finish within {RUNNER_TIMEOUT} s")
+    if not kick.runner.wait_idle(RUNNER_TIMEOUT) or kick.runner.runs == runs_before:
+        raise RuntimeError(f"the embedded recompute did not run, or not within {RUNNER_TIMEOUT} s")
 
 
 def _summary(values, failures):
