@@ -1,8 +1,9 @@
-"""The monthly bulletin (通报): sentences in the style of the document, and the tally table.
+"""The monthly bulletin (通报): the outline's paragraphs printed with the figures, and the tally table.
 
-The figures come from the rollup tables through the same reader as the dashboard cards, so a bulletin
-can never disagree with the dashboard. Every sentence is built from metrics of the registry; a metric
-that is not registered (e.g. supervision not installed) simply drops its sentence or clause.
+The text is data: a bulletin outline (reports/outline_models.py, grammar in reports/outline.py) written by the
+committee's administrator, or inherited, or the default that reproduces the 2021 document. Its placeholders are
+read with reports.figures.figures_for, the reader of the dashboard and `stats`, so a bulletin can never disagree
+with them. A figure that is not registered (e.g. supervision not installed) drops its optional part.
 
 Headline figures are year to date: "截至2021年12月底" is January 1 to December 31.
 """
@@ -11,13 +12,14 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from committees.models import Campaign, CommitteeKind, Theme
+from committees.models import CommitteeKind
 
 from . import metrics as registry
+from . import outline as grammar
 from . import selectors
+from .figures import figures_for
 
 CHINESE_SMALL = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
@@ -39,6 +41,10 @@ class Bulletin:
     title: str
     paragraphs: list = field(default_factory=list)
     table: list = field(default_factory=list)
+    figures: dict = field(default_factory=dict)  # {key: reports.figures.Figure} the text used
+    warnings: list = field(default_factory=list)  # [(paragraph number, [figure keys it could not show])]
+    outline: object = None  # the BulletinOutline printed
+    published: object = None  # the PublishedBulletin shown, when the month's bulletin is published
 
 
 # ---------------------------------------------------------------- words
@@ -149,166 +155,6 @@ def read_figures(committee, month, subtree_readable=True):
     return Figures(by_key, ratios)
 
 
-def _tied_name(model, metric, prefix):
-    """The campaign/theme a metric is tied to, by its filters (None when not tied to exactly one)."""
-    values = selectors.filter_values(metric, prefix)
-    if len(values) != 1:
-        return None
-    value = values.pop()
-    found = model.objects.filter(code=value).first()
-    if found is None and value.isdigit():
-        found = model.objects.filter(pk=int(value)).first()
-    return found.name if found else None
-
-
-# ---------------------------------------------------------------- sentences
-
-
-def _join(clauses):
-    return pgettext("bulletin clause separator", ", ").join(c for c in clauses if c)
-
-
-def _end(text):
-    return text + pgettext("bulletin full stop", ".") if text else ""
-
-
-def sentence_totals(fig, committee, month):
-    """T1–T3: "截至2021年12月底,市委理论学习中心组集体学习8次(含两次专题读书班),全市…"."""
-    own = fig.ytd("group_sessions")
-    own_reading = fig.ytd("group_reading_classes")
-    sessions, periods = fig.ytd("study_sessions"), fig.ytd("reading_class_periods")
-    clauses = []
-    if own is not None:
-        clause = _("the theory study center group of %(group)s held %(count)s collective study sessions") % {
-            "group": group_name(committee), "count": number(own),
-        }
-        if own_reading:
-            clause += _(" (including %(count)s thematic reading classes)") % {"count": small_number(own_reading)}
-        clauses.append(clause)
-    if sessions is not None:
-        clauses.append(_(
-            "the center groups of party committees (leading party groups) at all levels %(area)s held "
-            "%(count)s study sessions in total"
-        ) % {"area": area_word(committee), "count": number(sessions)})
-    if periods is not None:
-        clauses.append(_("and held %(count)s reading classes") % {"count": number(periods)})
-    if not clauses:
-        return ""
-    return _end(_("As of the end of %(month)s, ") % {"month": month_words(month)} + _join(clauses))
-
-
-def sentence_campaign(fig, committee):
-    """T4–T6: the campaign's thematic study sessions, reading classes and reflection articles."""
-    sessions, classes = fig.ytd("campaign_thematic_sessions"), fig.ytd("campaign_reading_classes")
-    articles = fig.ytd("campaign_reflection_articles")
-    if not (sessions or classes or articles):
-        return ""
-    metric = next(fig.by_key[k].metric for k in ("campaign_thematic_sessions", "campaign_reading_classes",
-                                                  "campaign_reflection_articles") if k in fig.by_key)
-    campaign = _tied_name(Campaign, metric, "campaign") or pgettext("bulletin", "the study campaign")
-    clauses = [_(
-        "the center groups of party committees (leading party groups) at all levels %(area)s held "
-        "%(count)s thematic study sessions of “%(campaign)s”"
-    ) % {"area": area_word(committee), "count": number(sessions or 0), "campaign": campaign}]
-    if classes is not None:
-        clauses.append(_("held %(count)s thematic reading classes") % {"count": number(classes)})
-    if articles is not None:
-        clauses.append(_("and leading cadres wrote %(count)s reflection articles") % {"count": number(articles)})
-    return _end(_join(clauses))
-
-
-def sentence_outreach(fig):
-    """T7–T8: outreach lectures by city-level and county-level leaders, with their audiences."""
-    parts = []
-    city, city_audience = fig.ytd("city_leader_lectures"), fig.ytd("city_leader_audience")
-    if city:
-        theme_metric = fig.by_key["city_leader_lectures"].metric
-        theme = _tied_name(Theme, theme_metric, "theme") or pgettext("bulletin", "the Party's new theories")
-        part = _("city-level leaders gave %(count)s outreach lectures on “%(theme)s”") % {
-            "count": number(city), "theme": theme,
-        }
-        if city_audience is not None:
-            part += _(", with an audience of %(count)s") % {"count": number(city_audience)}
-        parts.append(part)
-    county, county_audience = fig.ytd("county_leader_lectures"), fig.ytd("county_leader_audience")
-    if county:
-        part = _("county, district and city-department leadership members gave %(count)s lectures") % {
-            "count": number(county),
-        }
-        if county_audience is not None:
-            part += _(", with an audience of %(count)s") % {"count": number(county_audience)}
-        parts.append(part)
-    return _end(pgettext("bulletin semicolon", "; ").join(parts))
-
-
-def sentence_lectures_and_field(fig, committee, month):
-    """T9–T11: expert lectures, field-study person-times, research reports (each its own sentence)."""
-    sentences = []
-    experts = fig.ytd("expert_lectures")
-    if experts:
-        sentences.append(_(
-            "Since the start of %(year)s, experts have been invited to give %(count)s lectures online and offline."
-        ) % {"year": month.year, "count": number(experts)})
-    field_study = fig.ytd("field_study_participants")
-    if field_study:
-        sentences.append(_(
-            "Party organizations at all levels held immersive study activities with %(count)s participants "
-            "(person-times)."
-        ) % {"count": large_number(field_study)})
-    reports = fig.ytd("research_reports")
-    if reports:
-        sentences.append(_(
-            "Study-group members %(area)s carried out research on special topics and wrote %(count)s "
-            "research reports."
-        ) % {"area": area_word(committee), "count": number(reports)})
-    return ("" if _chinese() else " ").join(capfirst(s) for s in sentences)
-
-
-def sentence_supervision(fig):
-    """T12–T14 (registered by supervision/assessment): sit-in visits, coverage, knowledge tests."""
-    visits, coverage = fig.ytd("sit_in_visits"), fig.ytd_of_tally("T14")  # coverage: a percent
-    rounds, person_tests = fig.ytd("test_rounds"), fig.ytd("person_tests")
-    clauses = []
-    if visits:
-        clauses.append(_(
-            "auditors have sat in on %(count)s study sessions and outreach lectures of party committees "
-            "(leading party groups) at all levels"
-        ) % {"count": number(visits)})
-    if coverage is not None and coverage >= 100:
-        clauses.append(_("covering every county-level and city-department study group"))
-    elif coverage:
-        clauses.append(_("covering %(percent)s of county-level and city-department study groups") % {
-            "percent": percent(coverage),
-        })
-    if rounds:
-        clause = _("%(rounds)s rounds of knowledge tests were held") % {"rounds": small_number(rounds)}
-        if person_tests:
-            clause += _(", testing %(count)s person-times sampled at random") % {"count": number(person_tests)}
-        clauses.append(clause)
-    return _end(_join(clauses))
-
-
-def sentence_tasks(fig, committee):
-    """T15 (registered by assessment): practical-matter tasks at city and county level, completion rate."""
-    city, county = fig.ytd("city_tasks"), fig.ytd("county_tasks")
-    rate = fig.ytd("task_completion_rate")
-    if city and county:
-        text = _("Practical-matter tasks: %(city)s at city level and %(county)s at county level") % {
-            "city": number(city), "county": number(county),
-        }
-    elif city:
-        text = _("Practical-matter tasks: %(city)s at city level") % {"city": number(city)}
-    elif county:
-        text = _("Practical-matter tasks %(area)s: %(county)s at county level") % {
-            "area": area_word(committee), "county": number(county),
-        }
-    else:
-        return ""
-    if rate is not None:
-        text += _(", with a completion rate of %(rate)s") % {"rate": percent(rate)}
-    return _end(text)
-
-
 # ---------------------------------------------------------------- the document
 
 
@@ -322,21 +168,96 @@ def table(fig):
     return rows
 
 
-def build(committee, month, *, subtree_readable=True):
-    """The bulletin of `committee` for `month`, in the active language."""
-    fig = read_figures(committee, month, subtree_readable)
-    paragraphs = [
-        sentence_totals(fig, committee, month),
-        sentence_campaign(fig, committee),
-        sentence_outreach(fig),
-        sentence_lectures_and_field(fig, committee, month),
-        sentence_supervision(fig),
-        sentence_tasks(fig, committee),
-    ]
-    title = _("Bulletin on the theory study of %(committee)s, %(month)s") % {
-        "committee": committee.name, "month": month_words(month),
+def build(committee, month, *, subtree_readable=True, outline=None):
+    """The bulletin of `committee` for `month`: the outline in effect (the committee's, the nearest ancestor's
+    or the default, in the active language) printed with the month's figures, and the tally table."""
+    from .outline_services import outline_in_effect
+
+    if outline is None:
+        outline = outline_in_effect(committee, month.year).outline
+    document = render(committee, month, title=outline.title, texts=outline.texts, language=outline.language,
+                      subtree_readable=subtree_readable)
+    document.outline = outline
+    return document
+
+
+def render(committee, month, *, title, texts, language, subtree_readable=True):
+    """Print an outline's title and paragraphs (saved or not: the editor's preview) for a committee and month.
+    Its placeholders are printed in the outline's own language (numbers, month, area), whatever the page's."""
+    keys = [key for text in [title, *texts] for key in named_keys(text)]
+    figures = outline_figures(committee, month, keys, subtree_readable)
+    with translation.override(language):
+        context = outline_context(committee, month)
+        printer = _Printer(figures)
+        heading = printer.print(title, context)
+        printed = [printer.print(text, context) for text in texts]
+    from .outline_services import figure_keys
+
+    known = figure_keys()
+    warnings = [(n + 1, [k for k in p.missing if k not in known]) for n, p in enumerate(printed)]
+    used = {key: figures[key] for key in dict.fromkeys(keys) if key in figures}
+    return Bulletin(
+        committee, month, capfirst(heading.text or title_fallback(committee, month, language)),
+        [capfirst(p.text) for p in printed if p.text], table(read_figures(committee, month, subtree_readable)),
+        figures=used, warnings=[(n, keys) for n, keys in warnings if keys],
+    )
+
+
+def named_keys(text):
+    """The figure keys a text names (none when it cannot be parsed: it is then left out, see _Printer)."""
+    try:
+        return [p.name for p in grammar.placeholders(grammar.parse(text)) if not p.is_context]
+    except grammar.OutlineError:
+        return []
+
+
+def title_fallback(committee, month, language):
+    with translation.override(language):
+        return f"{committee.name} · {month_words(month)}"
+
+
+def outline_context(committee, month):
+    return {
+        "month": month_words(month), "year": str(month.year), "committee": committee.name,
+        "group": group_name(committee), "area": area_word(committee),
     }
-    return Bulletin(committee, month, title, [capfirst(p) for p in paragraphs if p], table(fig))
+
+
+def outline_figures(committee, month, keys, subtree_readable):
+    """{key: reports.figures.Figure} of the keys, as the reader may see them: a reader of the committee alone (a
+    secretary) sees its own group's figures and nothing of the committees under it."""
+    wanted = [key for key in dict.fromkeys(keys)]
+    if not wanted:
+        return {}
+    read = figures_for(committee, month, keys=wanted)
+    return {f.key: f for f in read.items if subtree_readable or f.scope == registry.OWN}
+
+
+class _Printer:
+    def __init__(self, figures):
+        self.figures = figures
+        self.percentages = {k for k, f in figures.items() if f.is_ratio}
+
+    def print(self, text, context):
+        try:
+            return grammar.render(text, context=context, value_of=self.value_of, shown=self.shown)
+        except grammar.OutlineError:  # saved before a rule changed: left out, never printed half
+            return grammar.Printed(None)
+
+    def value_of(self, placeholder):
+        figure = self.figures.get(placeholder.name)
+        if figure is None:
+            return None
+        return figure.month_value if grammar.MONTH in placeholder.formats else figure.value
+
+    def shown(self, placeholder, value):
+        if placeholder.name in self.percentages:
+            return percent(value)
+        if grammar.WORDS in placeholder.formats:
+            return small_number(value)
+        if grammar.WAN in placeholder.formats:
+            return large_number(value)
+        return number(value)
 
 
 def first_sentence(text):

@@ -6,6 +6,7 @@ The drill-down export writes exactly the rows the page lists (the same queryset)
 import io
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studygroup import spreadsheets
@@ -70,15 +71,29 @@ def bulletin_header():
     return [_("Tally"), _("Figure"), _("Unit"), _("Month"), _("Year to date")]
 
 
+def bulletin_note(document):
+    """The line that says a download is the published version, or None for the current text."""
+    published = document.published
+    if published is None:
+        return None
+    return _("Published on %(when)s by %(who)s (version %(version)s).") % {
+        "when": timezone.localtime(published.published_at).strftime("%Y-%m-%d %H:%M"),
+        "who": published.publisher_name, "version": published.version,
+    }
+
+
 def bulletin_xlsx(document):
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Bulletin")[:31]
-    sheet.append([document.title])
+    # The text is written by the outline's owner: made safe like any cell (no formula from a leading "=").
+    sheet.append([spreadsheets.safe_cell(document.title)])
+    if bulletin_note(document):
+        sheet.append([bulletin_note(document)])
     for paragraph in document.paragraphs:
-        sheet.append([paragraph])
+        sheet.append([spreadsheets.safe_cell(paragraph)])
     sheet.append([])
     sheet.append(bulletin_header())
     for line in bulletin_table_lines(document):
@@ -95,6 +110,8 @@ def bulletin_docx(document):
 
     doc = Document()
     doc.add_heading(document.title, level=1)
+    if bulletin_note(document):
+        doc.add_paragraph().add_run(bulletin_note(document)).italic = True
     for paragraph in document.paragraphs:
         doc.add_paragraph(paragraph)
     header = bulletin_header()

@@ -78,3 +78,6 @@ class Reconciliation(models.Model):
     @property
     def ok(self):
         return self.finished_at is not None and self.difference_count == 0
+
+
+from .outline_models import BulletinOutline, OutlineParagraph, PublishedBulletin  # noqa: E402,F401  (the bulletin's)

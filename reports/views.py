@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from committees.scope import scope_for
 
-from . import bulletin as bulletins
 from . import exports, selectors
 from . import metrics as registry
 from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
 from .presentation import dashboard_context, dashboard_url
+from .views_bulletin import bulletin, outline_copy, outline_edit, publish  # noqa: F401  (the bulletin's pages)
 
 DRILL_PAGE_SIZE = 50
 
@@ -121,19 +121,3 @@ def drilldown(request, metric):
         }),
     })
     return render(request, "reports/drilldown.html", context)
-
-
-@login_required
-@require_GET
-def bulletin(request):
-    form = DashboardForm(request.GET)
-    committee = selectors.committee_for(request.user, form.value("committee"))
-    month = form.value("month") or selectors.default_month()
-    document = bulletins.build(committee, month, subtree_readable=selectors.reads_subtree(request.user, committee))
-    export = request.GET.get("format")
-    if export in exports.FORMATS and export != "csv":
-        return exports.bulletin_response(export, document)
-    return render(request, "reports/bulletin.html", {
-        "document": document, "committee": committee, "month": month,
-        "query": urlencode({"committee": committee.code, "month": f"{month:%Y-%m}"}),
-    })

@@ -1,5 +1,9 @@
 """The bulletin (通报): the document's sentences from the rollup figures, in Chinese and English, the
-tally table, the DOCX/XLSX downloads, the command, and the scope of the page."""
+tally table, the DOCX/XLSX downloads, the command, and the scope of the page.
+
+The sentences are the default bulletin outline's (reports/outline_defaults.py; outlines are tested in
+tests/test_reports_outline.py): full-width Chinese punctuation, the document's own wording.
+"""
 import datetime
 import io
 
@@ -20,14 +24,16 @@ from .factories import ActivityFactory, CampaignFactory, ThemeFactory
 
 DEC = datetime.date(2021, 12, 1)
 FIRST_SENTENCE = (
-    "截至2021年12月底,市委理论学习中心组集体学习8次(含两次专题读书班),全市各级党委(党组)中心组学习合计10900次,"
+    "截至2021年12月底，市委理论学习中心组集体学习8次（含两次专题读书班），全市各级党委（党组）中心组学习合计10900次，"
     "举办读书班4906期。"
 )
+CAMPAIGN = "campaign.party-spirit-2021"
+THEME = "theme.plenum-6"
 
 
-def set_ytd(committee, **values):
+def set_ytd(committee, values=None, **more):
     """Year-to-date rollup rows of December 2021 (the bulletin reads nothing else)."""
-    for key, value in values.items():
+    for key, value in {**(values or {}), **more}.items():
         MetricValue.objects.create(
             committee=committee, month=DEC, metric=key, own=value, subtree=value, own_ytd=value, subtree_ytd=value,
         )
@@ -35,13 +41,16 @@ def set_ytd(committee, **values):
 
 @pytest.fixture
 def document_figures(tree):
-    set_ytd(tree.city, group_sessions=8, group_reading_classes=2, study_sessions=10900, reading_class_periods=4906,
-            campaign_thematic_sessions=1517, campaign_reading_classes=467, campaign_reflection_articles=13554,
-            city_leader_lectures=30, city_leader_audience=794, county_leader_lectures=197,
-            county_leader_audience=5290, expert_lectures=8, field_study_participants=680000, research_reports=33)
-    set_ytd(tree.county_a, group_sessions=5, group_reading_classes=0, study_sessions=120, reading_class_periods=14)
     CampaignFactory(code="party-spirit-2021", name="弘扬伟大建党精神")
     ThemeFactory(code="plenum-6", name="十九届六中全会精神")
+    set_ytd(tree.city, {
+        f"{CAMPAIGN}.thematic_sessions": 1517, f"{CAMPAIGN}.reading_classes": 467,
+        f"{CAMPAIGN}.reflection_articles": 13554, f"{THEME}.city_leader_lectures": 30,
+        f"{THEME}.city_leader_audience": 794, f"{THEME}.county_leader_lectures": 197,
+        f"{THEME}.county_leader_audience": 5290,
+    }, group_sessions=8, group_reading_classes=2, study_sessions=10900, reading_class_periods=4906,
+        group_expert_lectures=8, field_study_participants=680000, group_research_reports=33)
+    set_ytd(tree.county_a, group_sessions=5, group_reading_classes=0, study_sessions=120, reading_class_periods=14)
     return tree
 
 
@@ -57,16 +66,17 @@ def test_it_writes_the_documents_first_sentence_for_the_city(document_figures):
 
 def test_it_writes_the_documents_further_sentences(document_figures):
     text = "".join(build(document_figures.city).paragraphs)
-    assert "全市各级党委(党组)中心组召开“弘扬伟大建党精神”专题学习1517次,举办专题读书班467次,党员领导干部撰写心得体会13554篇。" in text
-    assert "市级领导开展“十九届六中全会精神”基层宣讲30次,受众794人;县(市)、区及市直单位领导班子成员开展宣讲197次,受众5290人。" in text
-    assert "2021年初以来,先后邀请专家学者开展线上线下专题报告8场。" in text
+    assert "全市各级党委（党组）中心组召开“弘扬伟大建党精神”专题学习1517次，举办专题读书班467次，党员领导干部撰写心得体会13554篇。" in text
+    assert ("截至2021年12月末，市级领导开展党的十九届六中全会精神基层宣讲30次，受众794人；"
+            "县（市）、区及市直单位领导班子成员开展宣讲197次，受众5290人。") in text
+    assert "2021年初以来，先后邀请专家学者开展线上线下专题报告8场。" in text
     assert "参与人数达68万人次" in text
     assert "形成调研报告33篇" in text
 
 
 def test_it_names_a_county_and_its_area_from_the_scope(document_figures):
     first = build(document_figures.county_a).paragraphs[0]
-    assert first == "截至2021年12月底,甲县委理论学习中心组集体学习5次,全县各级党委(党组)中心组学习合计120次,举办读书班14期。"
+    assert first == "截至2021年12月底，甲县委理论学习中心组集体学习5次，全县各级党委（党组）中心组学习合计120次，举办读书班14期。"
 
 
 def test_it_writes_english_when_the_language_is_english(document_figures):
@@ -77,11 +87,11 @@ def test_it_writes_english_when_the_language_is_english(document_figures):
 
 
 def test_it_skips_the_sentences_of_metrics_that_are_not_registered(document_figures, monkeypatch):
-    for key in ("campaign_thematic_sessions", "campaign_reading_classes", "campaign_reflection_articles",
-                "group_reading_classes", "sit_in_visits", "test_rounds", "city_tasks", "county_tasks"):
+    for key in ("group_reading_classes", "sit_in_visits", "test_rounds", "city_tasks", "county_tasks"):
         monkeypatch.delitem(registry.REGISTRY, key, raising=False)
+    monkeypatch.setattr(registry, "_instances", lambda: {})  # no campaign or theme figures either
     document = build(document_figures.city)
-    assert document.paragraphs[0] == FIRST_SENTENCE.replace("(含两次专题读书班)", "")
+    assert document.paragraphs[0] == FIRST_SENTENCE.replace("（含两次专题读书班）", "")
     assert not any("专题学习1517次" in p for p in document.paragraphs)
 
 
@@ -92,9 +102,9 @@ def test_it_writes_supervision_and_task_sentences_when_they_are_registered(docum
     set_ytd(document_figures.city, sit_in_visits=1215, test_rounds=2, person_tests=9000, city_tasks=220,
             county_tasks=2039, practical_tasks=2259, tasks_done=2259)
     text = "".join(build(document_figures.city).paragraphs)
-    assert "列席旁听各级党委(党组)理论中心组学习及基层理论宣讲活动1215场次" in text
-    assert "开展两轮党史知识测试,随机抽考9000人次" in text
-    assert "市本级220项、县(市)区列入办实事项目2039项任务" in text
+    assert "列席旁听各级党委（党组）理论中心组学习及基层理论宣讲活动1215场次" in text
+    assert "开展两轮党史知识测试，随机抽考9000人次" in text
+    assert "市本级办实事项目220项、县（市）区列入办实事项目2039项任务" in text
     if "task_completion_rate" in registry.RATIOS:
         assert "完成率100%" in text
 
@@ -112,10 +122,10 @@ def test_it_counts_real_records_through_the_rollup(tree):
     rollup.rollup_months([datetime.date(2021, 3, 1), DEC])
     document = build(tree.city)
     assert document.paragraphs[0] == (
-        "截至2021年12月底,市委理论学习中心组集体学习3次(含一次专题读书班),全市各级党委(党组)中心组学习合计6次,"
+        "截至2021年12月底，市委理论学习中心组集体学习3次（含一次专题读书班），全市各级党委（党组）中心组学习合计6次，"
         "举办读书班7期。"
     )
-    assert "县(市)、区及市直单位领导班子成员开展宣讲1次,受众40人。" in document.paragraphs
+    assert "县（市）、区及市直单位领导班子成员开展宣讲1次，受众40人。" in document.paragraphs
 
 
 def _download(client, user, fmt, code="city"):
@@ -174,19 +184,22 @@ def test_it_prints_the_bulletin_from_the_command(document_figures, capsys):
     assert "As of the end of December 2021" in capsys.readouterr().out
 
 
-def test_it_reports_coverage_when_a_t14_figure_is_registered(document_figures, monkeypatch):
+def test_it_reports_coverage_when_a_t14_figure_is_registered(document_figures):
     if "sit_in_visits" not in registry.REGISTRY:
         pytest.skip("supervision metrics are not registered")
-    coverage = registry.Ratio("test_coverage", "coverage", numerator="sit_in_visits", denominator="expert_lectures",
-                              tally="T14")
-    monkeypatch.setitem(registry.RATIOS, coverage.key, coverage)
-    set_ytd(document_figures.city, sit_in_visits=8)  # 8 / 8 expert lectures: 100%
+    # The default outline names the registry's coverage (visit_coverage): county A, the only depth-2 group
+    # with a visit, of the two counties.
+    set_ytd(document_figures.city, sit_in_visits=8)
+    MetricValue.objects.create(committee=document_figures.county_a, month=DEC, metric="sit_in_visits", own=1,
+                               subtree=1, own_ytd=1, subtree_ytd=1)
     text = "".join(build(document_figures.city).paragraphs)
-    assert "列席旁听各级党委(党组)理论中心组学习及基层理论宣讲活动8场次,实现县(市)区、市直部门中心组学习巡听旁听全覆盖。" in text
+    assert "列席旁听各级党委（党组）理论中心组学习及基层理论宣讲活动8场次，县（市）区、市直部门中心组学习巡听旁听覆盖率50%" in text
 
 
 def test_it_gives_a_secretary_their_own_groups_bulletin_only(client, people, document_figures):
     client.force_login(people.secretary_a)
     document = client.get(reverse("reports:bulletin"), {"month": "2021-12"}).context["document"]
-    assert document.paragraphs == ["截至2021年12月底,甲县委理论学习中心组集体学习5次。"]
-    assert {row.key for row in document.table} == {"group_sessions", "group_reading_classes"}
+    assert document.paragraphs == ["截至2021年12月底，甲县委理论学习中心组集体学习5次。"]
+    own_tallies = {m.key for m in registry.all_metrics() if m.scope == registry.OWN and m.tally}
+    assert {"group_sessions", "group_reading_classes"} <= own_tallies
+    assert {row.key for row in document.table} == own_tallies
