@@ -141,6 +141,11 @@ class Campaign(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=120)
+    # The committee whose subtree the campaign covers (empty: the whole tree, as for campaigns made before).
+    committee = models.ForeignKey(
+        "Committee", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
+        verbose_name=_("organised by"),
+    )
     starts_on = models.DateField(_("starts on"), validators=[PlanningDate()])
     ends_on = models.DateField(_("ends on"), validators=[PlanningDate()])
     description = models.TextField(_("description"), blank=True)
@@ -163,6 +168,10 @@ class Theme(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=120)
+    committee = models.ForeignKey(
+        "Committee", on_delete=models.PROTECT, null=True, blank=True, related_name="themes",
+        verbose_name=_("set by"),
+    )
 
     class Meta:
         verbose_name = _("theme")

@@ -7,7 +7,7 @@ Run `python manage.py metrics_doc` after changing anything here (docs/metrics.md
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .metrics import COUNT, OWN, SUBTREE, SUM, Metric, Ratio, register
+from .metrics import COUNT, OWN, SUBTREE, SUM, Metric, Ratio, Template, register, register_templates
 
 ACTIVITY = "sessions_app.Activity"
 GROUP_SESSION_KINDS = ("collective", "thematic", "reading_class")  # sessions_app.models.GROUP_SESSION_KINDS
@@ -53,51 +53,15 @@ STUDY_METRICS = [
         description=_("Sum of the periods of every reading class in the subtree."),
     ),
     activity_metric(
-        "campaign_thematic_sessions", _("Study month: thematic study sessions"),
-        filters={"kind": "thematic", "campaign__code": STUDY_CAMPAIGN}, scope=SUBTREE, unit=SESSIONS,
-        tally="T4", order=40,
-        description=_("Thematic study sessions tagged with the party-spirit-2021 study month."),
+        "group_expert_lectures", _("Own group's expert lectures"), filters={"kind": "expert_lecture"},
+        scope=OWN, unit=LECTURES, tally="T9", order=60,
+        description=_("Expert lectures, online and offline, the committee's own group invited since the start of "
+                      "the year (the document: the city committee's group invited experts for 8 lectures)."),
     ),
     activity_metric(
-        "campaign_reading_classes", _("Study month: thematic reading classes"),
-        filters={"kind": "reading_class", "campaign__code": STUDY_CAMPAIGN}, scope=SUBTREE, unit=SESSIONS,
-        tally="T5", order=41,
-        description=_("Reading classes tagged with the party-spirit-2021 study month."),
-    ),
-    activity_metric(
-        "campaign_reflection_articles", _("Study month: reflection articles"),
-        filters={"kind": "reflection", "campaign__code": STUDY_CAMPAIGN}, aggregate=SUM,
-        value_field="article_count", scope=SUBTREE, unit=ARTICLES, tally="T6", order=42,
-        description=_("Reflection articles (counted batches summed) tagged with the party-spirit-2021 study month."),
-    ),
-    activity_metric(
-        "city_leader_lectures", _("City-level leaders' lectures on the 6th plenum"),
-        filters={"kind": "outreach_lecture", "lecturer_level": "city_leader", "theme__code": PLENUM_THEME},
-        scope=SUBTREE, unit=LECTURES, tally="T7", order=50,
-        description=_("Outreach lectures by city-level leaders on the theme plenum-6."),
-    ),
-    activity_metric(
-        "city_leader_audience", _("City-level leaders' lectures on the 6th plenum: audience"),
-        filters={"kind": "outreach_lecture", "lecturer_level": "city_leader", "theme__code": PLENUM_THEME},
-        aggregate=SUM, value_field="audience_count", scope=SUBTREE, unit=PEOPLE, tally="T7", order=51,
-        description=_("Audience of the outreach lectures by city-level leaders on the theme plenum-6."),
-    ),
-    activity_metric(
-        "county_leader_lectures", _("County and department leaders' lectures on the 6th plenum"),
-        filters={"kind": "outreach_lecture", "lecturer_level": "county_leader", "theme__code": PLENUM_THEME},
-        scope=SUBTREE, unit=LECTURES, tally="T8", order=52,
-        description=_("Outreach lectures by county, district and city-department leadership members on plenum-6."),
-    ),
-    activity_metric(
-        "county_leader_audience", _("County and department leaders' lectures on the 6th plenum: audience"),
-        filters={"kind": "outreach_lecture", "lecturer_level": "county_leader", "theme__code": PLENUM_THEME},
-        aggregate=SUM, value_field="audience_count", scope=SUBTREE, unit=PEOPLE, tally="T8", order=53,
-        description=_("Audience of the outreach lectures by county-level leadership members on plenum-6."),
-    ),
-    activity_metric(
-        "expert_lectures", _("Expert lectures"), filters={"kind": "expert_lecture"},
-        scope=SUBTREE, unit=LECTURES, tally="T9", order=60,
-        description=_("Expert lectures, online and offline, since the start of the year."),
+        "expert_lectures", _("Expert lectures, all committees"), filters={"kind": "expert_lecture"},
+        scope=SUBTREE, unit=LECTURES, order=61,
+        description=_("Expert lectures, online and offline, invited by every group in the subtree."),
     ),
     activity_metric(
         "field_study_participants", _("Field study participants"), filters={"kind": "field_study"},
@@ -105,9 +69,15 @@ STUDY_METRICS = [
         description=_("Person-times of field and immersive study (sites, exhibitions, documentaries)."),
     ),
     activity_metric(
-        "research_reports", _("Research reports"), filters={"kind": "research_report"},
-        scope=SUBTREE, unit=REPORTS, tally="T11", order=80,
-        description=_("Research reports written by study-group members."),
+        "group_research_reports", _("Own group's research reports"), filters={"kind": "research_report"},
+        scope=OWN, unit=REPORTS, tally="T11", order=80,
+        description=_("Research reports written by members of the committee's own group (the document: the city "
+                      "committee's group members wrote 33)."),
+    ),
+    activity_metric(
+        "research_reports", _("Research reports, all committees"), filters={"kind": "research_report"},
+        scope=SUBTREE, unit=REPORTS, order=81,
+        description=_("Research reports written by members of every group in the subtree."),
     ),
     # Not tallies of the document, but figures the dashboards show.
     activity_metric(
@@ -146,5 +116,52 @@ STUDY_RATIOS = [
 ]
 
 
+# Figures every campaign and theme gets without code (`campaign.<code>.<name>`, `theme.<code>.<name>`).
+CAMPAIGN_TEMPLATES = [
+    Template("thematic_sessions", "campaign", _("%(name)s: thematic study sessions"), filters={"kind": "thematic"},
+             unit=SESSIONS, order=40, description=_("Thematic study sessions tagged with the campaign.")),
+    Template("reading_classes", "campaign", _("%(name)s: thematic reading classes"),
+             filters={"kind": "reading_class"}, unit=SESSIONS, order=41,
+             description=_("Reading classes tagged with the campaign.")),
+    Template("reflection_articles", "campaign", _("%(name)s: reflection articles"), filters={"kind": "reflection"},
+             aggregate=SUM, value_field="article_count", unit=ARTICLES, order=42,
+             description=_("Reflection articles tagged with the campaign.")),
+    Template("outreach_lectures", "campaign", _("%(name)s: outreach lectures"),
+             filters={"kind": "outreach_lecture"}, unit=LECTURES, order=43,
+             description=_("Outreach lectures tagged with the campaign.")),
+]
+LECTURER_TEMPLATES = [
+    Template(f"{level}_{what}", "theme", label, filters={"kind": "outreach_lecture", "lecturer_level": level},
+             aggregate=SUM if what == "audience" else COUNT, value_field="audience_count" if what == "audience" else "",
+             unit=PEOPLE if what == "audience" else LECTURES, order=order, description=description)
+    for level, what, label, order, description in [
+        ("city_leader", "lectures", _("%(name)s: city-level leaders' lectures"), 50,
+         _("Outreach lectures by city-level leaders on the theme.")),
+        ("city_leader", "audience", _("%(name)s: city-level leaders' lectures, audience"), 51,
+         _("Audience of the outreach lectures by city-level leaders on the theme.")),
+        ("county_leader", "lectures", _("%(name)s: county and department leaders' lectures"), 52,
+         _("Outreach lectures by county, district and city-department leadership members on the theme.")),
+        ("county_leader", "audience", _("%(name)s: county and department leaders' lectures, audience"), 53,
+         _("Audience of the outreach lectures by county-level leadership members on the theme.")),
+    ]
+]
+THEME_TEMPLATES = [
+    Template("study_sessions", "theme", _("%(name)s: study sessions"), filters={"kind__in": GROUP_SESSION_KINDS},
+             unit=SESSIONS, order=44, description=_("Group study sessions on the theme.")),
+    *LECTURER_TEMPLATES,
+]
+# T4–T8 of the 2021 document are instances of the templates for its campaign and theme.
+DOCUMENT_TALLIES = {
+    f"campaign.{STUDY_CAMPAIGN}.thematic_sessions": "T4",
+    f"campaign.{STUDY_CAMPAIGN}.reading_classes": "T5",
+    f"campaign.{STUDY_CAMPAIGN}.reflection_articles": "T6",
+    f"theme.{PLENUM_THEME}.city_leader_lectures": "T7",
+    f"theme.{PLENUM_THEME}.city_leader_audience": "T7",
+    f"theme.{PLENUM_THEME}.county_leader_lectures": "T8",
+    f"theme.{PLENUM_THEME}.county_leader_audience": "T8",
+}
+
+
 def register_study_metrics():
     register(*STUDY_METRICS, *STUDY_RATIOS)
+    register_templates(*CAMPAIGN_TEMPLATES, *THEME_TEMPLATES, tallies=DOCUMENT_TALLIES)

@@ -48,7 +48,7 @@ def render():
     lines = [INTRO, "## Metrics", "",
              "| key | T | label (en) | label (zh) | scope | value | source, date, filters | meaning |",
              "|---|---|---|---|---|---|---|---|"]
-    for m in registry.all_metrics():
+    for m in registry.all_metrics(instances=False):
         with translation.override("en"):
             en, meaning, unit = str(m.label), str(m.description), str(m.unit)
         with translation.override("zh-hans"):
@@ -56,6 +56,23 @@ def render():
         lines.append(
             f"| `{m.key}` | {m.tally or ''} | {_cell(en)} | {_cell(zh)} | {m.scope} | {_aggregate(m)} ({_cell(unit)}) "
             f"| `{m.source}` by `{m.date_field}`; {_cell(_filters(m))} | {_cell(meaning)} |"
+        )
+    lines += ["", "## Templates: the figures of every campaign and theme", "",
+              "Each campaign and theme created in the portal gets these figures without code, under the key "
+              "`campaign.<code>.<name>` or `theme.<code>.<name>`, counting the records tagged with it (its own "
+              "column of the record, so no per-campaign code or trigger exists). T4–T8 of the document are the "
+              "instances for `party-spirit-2021` and `plenum-6`.", "",
+              "| key | T | label (en) | label (zh) | value | records | meaning |", "|---|---|---|---|---|---|---|"]
+    for key, t in sorted(registry.TEMPLATES.items(), key=lambda kv: (kv[1].order, kv[0])):
+        with translation.override("en"):
+            en, meaning, unit = str(t.label) % {"name": "…"}, str(t.description), str(t.unit)
+        with translation.override("zh-hans"):
+            zh = str(t.label) % {"name": "…"}
+        tallies = sorted({v for k, v in registry.TEMPLATE_TALLIES.items() if k.endswith("." + t.name)
+                          and k.startswith(t.dimension + ".")})
+        lines.append(
+            f"| `{t.dimension}.<code>.{t.name}` | {', '.join(tallies)} | {_cell(en)} | {_cell(zh)} "
+            f"| {_aggregate(t)} ({_cell(unit)}) | {_cell(_filters(t))} | {_cell(meaning)} |"
         )
     lines += ["", "## Ratios", "", "| key | T | label (en) | label (zh) | numerator / denominator | meaning |",
               "|---|---|---|---|---|---|"]

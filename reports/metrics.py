@@ -40,6 +40,8 @@ class Metric:
     # Optional: a stored "first day of the month" column of the source (indexed), used instead of a
     # date range on `date_field` so the rollup reads a month through an index (Activity.month).
     month_field: str = ""
+    # For an instance of a Template: "campaign" or "theme", whose code is part of the key.
+    template_dimension: str = ""
 
     @property
     def model(self):
@@ -152,15 +154,124 @@ def register(*metrics):
 
 
 def get(key):
-    return REGISTRY[key]
+    """A stored metric by key: a registered one, or an instance of a template (`campaign.<code>.<template>`)."""
+    if key in REGISTRY:
+        return REGISTRY[key]
+    found = _instances().get(key)
+    if found is None:
+        raise KeyError(key)
+    return found
 
 
 def get_ratio(key):
     return RATIOS[key]
 
 
-def all_metrics():
-    return sorted(REGISTRY.values(), key=lambda m: (m.order, m.key))
+def all_metrics(*, instances=True):
+    """Every stored metric: the registered ones and (unless `instances=False`) one per campaign or theme and
+    template. The instances follow the campaigns and themes in the database (see `_instances`)."""
+    found = list(REGISTRY.values()) + (list(_instances().values()) if instances else [])
+    return sorted(found, key=lambda m: (m.order, m.key))
+
+
+def known_keys():
+    """Every figure key a page, an outline or `stats` may name now."""
+    return set(REGISTRY) | set(RATIOS) | set(COVERAGES) | set(_instances())
+
+
+# ---------------------------------------------------------------- templates: figures of campaigns and themes
+
+
+@dataclass(frozen=True)
+class Template:
+    """A figure every campaign (or theme) gets without code: `campaign.<code>.<name>` counts the records tagged
+    with it. `filters` narrow the records (kind, lecturer level); the campaign or theme itself is the row's
+    own column, so the marking triggers need nothing per campaign."""
+
+    name: str  # the key's last part
+    dimension: str  # "campaign" or "theme": the Activity column the instance filters on
+    label: object  # lazy translation with %(name)s: the campaign's or theme's name
+    filters: dict = field(default_factory=dict)
+    aggregate: str = COUNT
+    value_field: str = ""
+    unit: object = ""
+    scope: str = SUBTREE
+    description: object = ""
+    order: int = 0
+
+    def key(self, code):
+        return f"{self.dimension}.{code}.{self.name}"
+
+    def instance(self, obj, *, tally=None, order=0):
+        from django.utils.functional import lazy
+
+        name = obj.name
+        label = lazy(lambda: str(self.label) % {"name": name}, str)()
+        return Metric(
+            key=self.key(obj.code), label=label, source=TEMPLATE_SOURCE, filters={**self.filters, self.dimension: obj.pk},
+            aggregate=self.aggregate, value_field=self.value_field, date_field="held_on", month_field="month",
+            committee_field="committee", scope=self.scope, unit=self.unit, tally=tally,
+            description=self.description, order=order, template_dimension=self.dimension,
+        )
+
+
+TEMPLATE_SOURCE = "sessions_app.Activity"
+TEMPLATES: dict[str, Template] = {}
+TEMPLATE_TALLIES: dict[str, str] = {}  # instance key → the document's tally it reproduces ("T4")
+INSTANCE_TTL = 30  # seconds another process may take to see a new campaign's figures (this one: at once)
+_cache = {"at": None, "instances": {}}
+
+
+def register_templates(*templates, tallies=None):
+    for template in templates:
+        TEMPLATES[f"{template.dimension}.{template.name}"] = template
+    TEMPLATE_TALLIES.update(tallies or {})
+    forget_instances()
+
+
+def forget_instances(**kwargs):
+    """A campaign or theme was saved or deleted (connected in ReportsConfig.ready)."""
+    _cache["at"] = None
+
+
+def _instances():
+    import time
+
+    now = time.monotonic()
+    if _cache["at"] is None or now - _cache["at"] > INSTANCE_TTL:
+        _cache["instances"] = _load_instances()
+        _cache["at"] = now
+    return _cache["instances"]
+
+
+def _load_instances():
+    if not TEMPLATES or not apps.ready:
+        return {}
+    from django.db import DatabaseError
+
+    from committees.models import Campaign, Theme
+
+    found = {}
+    try:
+        rows = {"campaign": list(Campaign.objects.order_by("-starts_on", "code")),
+                "theme": list(Theme.objects.order_by("code"))}
+    except DatabaseError:  # before migrate, or a broken connection: the registered metrics still work
+        return {}
+    for template in TEMPLATES.values():
+        for n, obj in enumerate(rows[template.dimension]):
+            tally = TEMPLATE_TALLIES.get(template.key(obj.code))
+            # The document's figures keep their place among the tallies; the others follow, newest first.
+            order = template.order if tally else 1000 + 20 * n + template.order % 20
+            found[template.key(obj.code)] = template.instance(obj, tally=tally, order=order)
+    return found
+
+
+def template_shapes():
+    """One instance per template with a placeholder row: what the marking triggers derive from."""
+    class Placeholder:
+        pk, code, name = 0, "placeholder", "placeholder"
+
+    return [t.instance(Placeholder) for t in TEMPLATES.values()]
 
 
 def all_ratios():

@@ -11,7 +11,7 @@ class MetricValue(models.Model):
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+", verbose_name=_("committee"))
     month = models.DateField(_("month"))  # first day of the month
-    metric = models.CharField(_("metric"), max_length=60)  # a key of reports.metrics.REGISTRY
+    metric = models.CharField(_("metric"), max_length=100)  # a key of the registry (or campaign.<code>.<template>)
     own = models.BigIntegerField(_("own group"), default=0)
     subtree = models.BigIntegerField(_("whole subtree"), default=0)
     own_ytd = models.BigIntegerField(_("own group, year to date"), default=0)

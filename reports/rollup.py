@@ -83,6 +83,7 @@ def rollup_months(months):
     done = []
     if not targets:
         return done
+    registry.forget_instances()  # campaigns and themes made in another process count from this run on
     with _temporary_tables():
         for year, year_targets in groupby(targets, key=lambda m: m.year):
             done += _rollup_year(year, list(year_targets))
@@ -99,6 +100,7 @@ def rollup_dirty():
     done = []
     if not years:
         return done
+    registry.forget_instances()  # campaigns and themes made in another process count from this run on
     with _temporary_tables():
         for year in years:
             try:
@@ -434,19 +436,19 @@ class _temporary_tables:
                 f"(committee_id bigint NOT NULL, ancestor_id bigint NOT NULL, is_self integer NOT NULL)"
             )
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, month date, metric varchar(60), own bigint)"
+                f"CREATE TEMPORARY TABLE {OWN_TABLE} (committee_id bigint, month date, metric varchar(100), own bigint)"
             )
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {NEW} (committee_id bigint, metric varchar(60), own bigint, "
+                f"CREATE TEMPORARY TABLE {NEW} (committee_id bigint, metric varchar(100), own bigint, "
                 f"subtree bigint, own_ytd bigint, subtree_ytd bigint)"
             )
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGE_MONTHS} "
-                f"(committee_id bigint, month date, metric varchar(60), own bigint, subtree bigint)"
+                f"(committee_id bigint, month date, metric varchar(100), own bigint, subtree bigint)"
             )
             for name in (STAGE, DELTA):
                 cursor.execute(
-                    f"CREATE TEMPORARY TABLE {name} (committee_id bigint, metric varchar(60), own bigint, subtree bigint)"
+                    f"CREATE TEMPORARY TABLE {name} (committee_id bigint, metric varchar(100), own bigint, subtree bigint)"
                 )
             # One indexed lookup per (committee, depth): the ancestor's path is a prefix of the path.
             cursor.execute(
@@ -556,7 +558,7 @@ def _create_scratch():
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {SCRATCH} (committee_id bigint, month date, metric varchar(60), "
+            f"CREATE TEMPORARY TABLE {SCRATCH} (committee_id bigint, month date, metric varchar(100), "
             f"own bigint, subtree bigint, own_ytd bigint, subtree_ytd bigint)"
         )
 

@@ -30,9 +30,12 @@ READING_CLASS_PERIODS = 4_906  # T3
 CAMPAIGN_THEMATIC, CAMPAIGN_READING_CLASSES, CAMPAIGN_ARTICLES = 1_517, 467, 13_554  # T4, T5, T6
 CITY_LECTURES, CITY_AUDIENCE = 30, 794  # T7
 COUNTY_LECTURES, COUNTY_AUDIENCE = 197, 5_290  # T8
-EXPERT_LECTURES = 8  # T9
+EXPERT_LECTURES = 8  # T9: invited by the city committee's own group
 FIELD_STUDY_PERSON_TIMES = 680_000  # T10
-RESEARCH_REPORTS = 33  # T11
+RESEARCH_REPORTS = 33  # T11: written by the city committee group's members
+# Not in the document, but a real city has them: other groups invite experts and write reports too.
+OTHER_EXPERT_LECTURES = 60
+OTHER_RESEARCH_REPORTS = 140
 # How the 10,900 sessions split (not tallies of the document, but they must add up).
 OTHER_READING_CLASSES = 3_700
 OTHER_THEMATIC = 1_900
@@ -141,9 +144,10 @@ class _Records:
     def add(self, committee, kind, span, **facts):
         held_on = some_day(self.rng, span)
         facts.setdefault("title", self.rng.choice(TOPICS))
-        # Entered the evening of the day or within two days: a few at a month's end come in late.
+        # Entered the evening of the day or within days; some a week later: a few of a month's end come in late.
         created_at = timezone.make_aware(
-            datetime.datetime.combine(held_on, datetime.time(19)) + datetime.timedelta(days=self.rng.choice([0, 0, 1, 2]))
+            datetime.datetime.combine(held_on, datetime.time(19))
+            + datetime.timedelta(days=self.rng.choice([0, 0, 0, 1, 2, 2, 3, 9]))
         )
         activity = Activity(
             committee=committee, kind=kind, held_on=held_on, month=held_on.replace(day=1), created_at=created_at,
@@ -242,18 +246,25 @@ class _Records:
     def field_and_research(self):
         """T9–T11: expert lectures, field study person-times, research reports."""
         rng = self.rng
-        hosts = [self.city] * 3 + self.departments[:5]
-        for i, host in enumerate(hosts[:EXPERT_LECTURES]):
+        for i in range(EXPERT_LECTURES):  # the city group invites one expert in each of eight months
             span = (datetime.date(YEAR, 1 + i, 1), datetime.date(YEAR, 1 + i, 28))
-            self.add(host, ActivityKind.EXPERT_LECTURE, span, title="专题辅导报告", speaker="特邀专家",
+            self.add(self.city, ActivityKind.EXPERT_LECTURE, span, title="专题辅导报告", speaker="特邀专家",
                      inviting_body=INVITING_BODIES[i % len(INVITING_BODIES)],
                      delivery_mode=DeliveryMode.ONLINE if i % 3 == 0 else DeliveryMode.OFFLINE)
+        county_level = self.counties + self.departments
+        for i in range(OTHER_EXPERT_LECTURES):
+            self.add(rng.choice(county_level), ActivityKind.EXPERT_LECTURE, WHOLE_YEAR, title="专题辅导报告",
+                     speaker="特邀专家", inviting_body=rng.choice(INVITING_BODIES),
+                     delivery_mode=rng.choice(list(DeliveryMode)))
         for people in split(FIELD_STUDY_PERSON_TIMES, 1_600, rng, low=20):
             self.add(self.pick_group(), ActivityKind.FIELD_STUDY, WHOLE_YEAR, title="沉浸式体验学习",
                      site=rng.choice(SITES), participant_count=people)
-        authors = [self.city] + self.counties + self.departments
+        city_members = list(self.city.members.values_list("name", flat=True)) or ["市委常委"]
         for i in range(RESEARCH_REPORTS):
-            self.add(authors[i % len(authors)], ActivityKind.RESEARCH_REPORT, (datetime.date(YEAR, 5, 1), WHOLE_YEAR[1]),
+            self.add(self.city, ActivityKind.RESEARCH_REPORT, (datetime.date(YEAR, 5, 1), WHOLE_YEAR[1]),
+                     title="关于抓项目、办实事、促发展、开新局的调研报告", author=city_members[i % len(city_members)])
+        for _ in range(OTHER_RESEARCH_REPORTS):
+            self.add(rng.choice(county_level), ActivityKind.RESEARCH_REPORT, (datetime.date(YEAR, 5, 1), WHOLE_YEAR[1]),
                      title="关于抓项目、办实事、促发展、开新局的调研报告", author="班子成员")
 
     def first_agenda(self):

@@ -132,7 +132,7 @@ def watches(vendor=None):
     def watch(model):
         return found.setdefault(model._meta.label, Watch(model))
 
-    for metric in registry.REGISTRY.values():
+    for metric in [*registry.REGISTRY.values(), *registry.template_shapes()]:
         source = metric.model
         date_steps = _date_path(metric)
         own_joins, own_month = _month_select("r", date_steps, vendor)
@@ -149,6 +149,10 @@ def watches(vendor=None):
                 if step.kind == "local":
                     break
                 _watch_related(watch, metric, steps, i, date_steps, vendor)
+        # A campaign's or theme's figures are keyed by its code: a new code rewrites the months of its records.
+        dimension = getattr(metric, "template_dimension", "")
+        if dimension:
+            _watch_target(watch, metric, _steps(source, dimension), 0, date_steps, vendor, ["code"])
         # The committee dimension: the closure is built from the committees' materialized paths.
         committee_steps = _steps(source, metric.committee_field)
         if committee_steps and committee_steps[-1].kind == "forward" and committee_steps[-1].field.related_model \

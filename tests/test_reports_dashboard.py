@@ -153,9 +153,12 @@ def test_it_narrows_the_cards_to_a_campaigns_metrics(client, people, figures):
     campaign = CampaignFactory(code="party-spirit-2021")
     other = CampaignFactory(code="other-campaign")
     keys = {f.metric.key for f in get(client, people.leader_city, campaign=campaign.code).context["page"].figures}
-    assert keys and all(registry.get(k).filters.get("campaign__code") == campaign.code for k in keys)
-    assert "campaign_thematic_sessions" in keys and "study_sessions" not in keys
-    assert get(client, people.leader_city, campaign=other.code).context["page"].figures == []
+    # Every campaign has the template figures, and only its own under its filter.
+    assert keys == {f"campaign.party-spirit-2021.{t}" for t in
+                    ("thematic_sessions", "reading_classes", "reflection_articles", "outreach_lectures")}
+    assert all(registry.get(k).filters.get("campaign") == campaign.pk for k in keys)
+    others = {f.metric.key for f in get(client, people.leader_city, campaign=other.code).context["page"].figures}
+    assert others == {k.replace("party-spirit-2021", "other-campaign") for k in keys}
     # An unknown campaign code is ignored: every figure is shown.
     assert len(get(client, people.leader_city, campaign="nope").context["page"].metrics) == len(registry.all_metrics())
 

@@ -89,7 +89,7 @@ def test_it_keeps_the_chosen_campaign_in_a_cards_link(client, people, figures):
 
     campaign = CampaignFactory(code="party-spirit-2021")
     page = dashboard(client, people.leader_city, campaign=campaign.code).content.decode()
-    assert ('href="?committee=city&amp;month=2021-12&amp;metric=campaign_thematic_sessions'
+    assert ('href="?committee=city&amp;month=2021-12&amp;metric=campaign.party-spirit-2021.thematic_sessions'
             '&amp;campaign=party-spirit-2021"') in page
 
 

@@ -35,8 +35,8 @@ def settled():
 def test_it_installs_every_trigger_the_registry_asks_for(db):
     assert triggers.installed() == triggers.expected()
     assert {"sessions_app.Activity", "supervision.Filing", "supervision.Rectification", "supervision.Visit",
-            "assessment.TestSitting", "assessment.TestRound", "committees.Committee", "committees.Campaign"} \
-        <= set(triggers.watches())
+            "assessment.TestSitting", "assessment.TestRound", "committees.Committee", "committees.Campaign",
+            "committees.Theme"} <= set(triggers.watches())
 
 
 def test_it_marks_nothing_when_no_figure_reads_what_changed(tree):
@@ -100,7 +100,8 @@ def test_it_marks_the_due_month_of_rectification_items_made_in_bulk(tree, people
 
 
 def test_it_marks_through_relations_a_figure_reads(tree, people):
-    """A campaign's code, a visit's status: rows of other tables that decide whether a record counts."""
+    """A visit's status decides whether its items count; a campaign's code is part of its figures' keys
+    (`campaign.<code>.thematic_sessions`), so a new code rewrites the months of its records."""
     campaign = CampaignFactory()
     ActivityFactory(committee=tree.county_a, kind="thematic", held_on=datetime.date(2021, 3, 9), campaign=campaign)
     auditor = make_auditor(people.auditor, home=tree.city, may_visit=[tree.city])
@@ -111,6 +112,9 @@ def test_it_marks_through_relations_a_figure_reads(tree, people):
     campaign.save()
     assert marks() == {MARCH}
     settled()
+    campaign.name = "新名称"
+    campaign.save()
+    assert marks() == set()  # a label is read when shown, never stored
     visit.status = "submitted"
     visit.save()
     assert {APRIL, MAY} <= marks()

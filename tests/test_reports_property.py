@@ -116,14 +116,14 @@ class Figures(RuleBasedStateMachine):
         if record is None:
             return
         data = {"held_on": day, "kind": kind, "committee": self.committee(c), **self.facts(kind, tag)}
-        activity_update(user=self.admin, activity=record, data=data)
+        activity_update(user=self.admin, activity=record, data=data, reason="更正：日期有误")  # a closed month
 
     @rule(settle=settles, pk=records)
     def delete(self, settle, pk):
         self.settle_now = settle
         record = Activity.objects.filter(pk=pk).first()
         if record is not None and not Filing.objects.filter(activity=record).exists():
-            activity_delete(user=self.admin, activity=record)
+            activity_delete(user=self.admin, activity=record, reason="更正：重复录入")
 
     @rule(settle=settles, c=st.integers(0, 4), day=days, n=st.integers(1, 4))
     def bulk_create(self, settle, c, day, n):

@@ -15,11 +15,18 @@ TALLIES = {
     "group_sessions": 8, "group_reading_classes": 2,  # T1
     "study_sessions": 10_900,  # T2
     "reading_class_periods": 4_906,  # T3
-    "campaign_thematic_sessions": 1_517, "campaign_reading_classes": 467, "campaign_reflection_articles": 13_554,
-    "city_leader_lectures": 30, "city_leader_audience": 794,  # T7
-    "county_leader_lectures": 197, "county_leader_audience": 5_290,  # T8
-    "expert_lectures": 8, "field_study_participants": 680_000, "research_reports": 33,  # T9–T11
+    # T4–T6: the 2021 study month's instances of the campaign templates
+    "campaign.party-spirit-2021.thematic_sessions": 1_517, "campaign.party-spirit-2021.reading_classes": 467,
+    "campaign.party-spirit-2021.reflection_articles": 13_554,
+    # T7, T8: the 6th plenum theme's instances of the lecture templates
+    "theme.plenum-6.city_leader_lectures": 30, "theme.plenum-6.city_leader_audience": 794,
+    "theme.plenum-6.county_leader_lectures": 197, "theme.plenum-6.county_leader_audience": 5_290,
+    # T9, T11: the city committee's own group; T10: person-times city-wide
+    "group_expert_lectures": 8, "field_study_participants": 680_000, "group_research_reports": 33,
 }
+DOCUMENT_TALLY = {"group_sessions": "T1", "campaign.party-spirit-2021.thematic_sessions": "T4",
+                  "theme.plenum-6.county_leader_audience": "T8", "group_expert_lectures": "T9",
+                  "group_research_reports": "T11"}
 FIRST_SENTENCE = (
     "截至2021年12月底，市委理论学习中心组集体学习8次（含两次专题读书班），"
     "全市各级党委（党组）中心组学习合计10900次，举办读书班4906期。"
@@ -48,6 +55,9 @@ def test_it_reproduces_the_document_tallies(scenario):
     assert data["as_of"] is not None
     assert {key: data["figures"][key]["value"] for key in TALLIES} == TALLIES
     assert data["figures"]["study_sessions"]["tally"] == "T2"
+    assert {key: data["figures"][key]["tally"] for key in DOCUMENT_TALLY} == DOCUMENT_TALLY
+    # Other groups invite experts and write reports too: the city-wide figures are larger than the city group's.
+    assert data["figures"]["expert_lectures"]["value"] > 8 and data["figures"]["research_reports"]["value"] > 33
 
 
 SUPERVISION_TALLIES = {
@@ -83,7 +93,7 @@ def test_it_gives_a_county_its_own_subtree(scenario):
     county = stats(committee="longsha")
     city = stats()
     assert 0 < county["figures"]["study_sessions"]["value"] < city["figures"]["study_sessions"]["value"]
-    assert county["figures"]["city_leader_lectures"]["value"] == 0
+    assert county["figures"]["theme.plenum-6.city_leader_lectures"]["value"] == 0
 
 
 @pytest.mark.django_db
