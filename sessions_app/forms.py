@@ -157,8 +157,10 @@ class ActivityForm(forms.ModelForm):
         if "held_on" in self.fields:
             self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
             if not self.instance.pk:
-                # Secretaries log right after the session: today is the likeliest date.
-                self.fields["held_on"].initial = timezone.localdate()
+                # Secretaries log right after the session: today is the likeliest date. (The form's own
+                # initial, read from the empty instance, would otherwise hide the field's.)
+                if self.initial.get("held_on") is None:
+                    self.initial["held_on"] = timezone.localdate()
         if "held_on" in self.fields:
             self.fields["held_on"].help_text = _(
                 "A month closes on day %(day)s of the next month; a record dated in a closed month is a late entry."
@@ -430,6 +432,10 @@ class RecordEntry:
                 instance=self.instance if editing else Activity(kind=kind),
             )
             self.article_list = ArticleListForm(data)
+            if editing and self.instance.articles.exists():
+                # The count follows the listed articles: shown, not typed.
+                self.form.fields["article_count"].disabled = True
+                self.form.fields["article_count"].help_text = _("Counted from the articles listed below.")
         self.attendance = None
         if kind in ATTENDANCE_KINDS:
             members = members_for(committee, self.instance if editing else None)

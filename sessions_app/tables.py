@@ -52,10 +52,11 @@ class CorrectionTable(tables.Table):
     committee_name = tables.Column(verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
     record_title = tables.Column(verbose_name=_("study record"))
     month = tables.Column(verbose_name=_("month"))
-    action = tables.Column()
+    action = tables.Column(attrs=SMALL_HIDDEN)
     reason = tables.Column(orderable=False)
     changes = tables.Column(verbose_name=_("changes"), orderable=False, attrs=SMALL_HIDDEN)
-    made_by = tables.Column(verbose_name=_("corrected by"), empty_values=(), order_by=("made_by__username",))
+    made_by = tables.Column(verbose_name=_("corrected by"), empty_values=(), order_by=("made_by__username",),
+                            attrs=SMALL_HIDDEN)
 
     class Meta:
         model = Correction
@@ -70,8 +71,12 @@ class CorrectionTable(tables.Table):
             link = format_html('<a href="{}">{}</a>', reverse("sessions_app:detail", args=[record.record_id]), value)
         else:
             link = format_html('{} <span class="badge text-bg-secondary">{}</span>', value, _("deleted"))
-        return format_html('{}<div class="small text-secondary">{} · №{}<span class="d-md-none"> · {}</span></div>',
-                           link, record.get_record_kind_display(), record.record_number, record.committee_name)
+        # On a phone the hidden columns' facts come under the title.
+        return format_html(
+            '{}<div class="small text-secondary">{} · №{}<span class="d-md-none"> · {} · {} · {}</span></div>',
+            link, record.get_record_kind_display(), record.record_number, record.committee_name,
+            record.get_action_display(), self.value_made_by(record),
+        )
 
     def value_record_title(self, value, record):
         return f"{value}（{record.get_record_kind_display()}，№{record.record_number}）"

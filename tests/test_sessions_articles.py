@@ -271,3 +271,19 @@ def test_the_stored_figure_counts_the_articles(alice, tree):
                     remove_articles=list(record.articles.all()[:3]))
     rollup.rollup_dirty()
     assert figures_for(tree.county_a, TODAY)["reflection_articles"].month_value == 6 + 4
+
+
+def test_it_survives_a_tampered_article_form(alice):
+    response = create(alice, reflection_post(pasted="张三 — 体会一", **{"art-TOTAL_FORMS": "abc"}))
+    assert response.status_code == 200 and response.context["entry"].articles.non_form_errors()
+    assert counts() == (0, 0)
+    for total in ("-1", "99999999"):  # no rows, or more rows than a form may have: never a server error
+        assert create(alice, reflection_post(pasted="张三 — 体会一", **{"art-TOTAL_FORMS": total})).status_code < 500
+
+
+def test_the_edit_page_shows_the_derived_count_and_ignores_a_typed_one(alice, listed):
+    page = alice.get(f"/records/{listed.pk}/edit/")
+    assert page.context["form"].fields["article_count"].disabled
+    assert edit(alice, listed, existing_rows(listed), article_count="50").status_code == 302
+    listed.refresh_from_db()
+    assert listed.article_count == 3
