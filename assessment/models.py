@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from committees.models import Committee, CommitteeKind, Member
 from studygroup.dates import LoggedDate, PlanningDate, founding_check
@@ -80,6 +81,8 @@ class TestRound(models.Model):
     created_at = models.DateTimeField(_("drawn at"), default=timezone.now, editable=False)
 
     objects = TestRoundQuerySet.as_manager()
+    # The frozen candidate list can hold a province's members: kept once, on the round, not in every version.
+    history = HistoricalRecords(excluded_fields=["candidates"])
 
     class Meta:
         verbose_name = _("knowledge-test round")  # 党史知识测试轮次
@@ -118,6 +121,8 @@ class TestSitting(models.Model):
     )
     passed = models.BooleanField(_("passed"), null=True, editable=False)  # set with the score, so SQL can count it
     scored_at = models.DateTimeField(_("score entered at"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person-test")  # 抽考人次
@@ -179,6 +184,7 @@ class PracticalTask(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PracticalTaskQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("practical-matter task")  # 办实事项目
@@ -229,6 +235,8 @@ class AssessmentRule(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment rule")  # 考核细则

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet, MP_NodeManager
 
 from studygroup.dates import PlanningDate, founding_check
@@ -90,6 +91,8 @@ class Member(models.Model):
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("study-group member")
         verbose_name_plural = _("study-group members")
@@ -124,6 +127,8 @@ class Role(models.Model):
         Committee, on_delete=models.CASCADE, related_name="roles", verbose_name=_("committee")
     )
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role")

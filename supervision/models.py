@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from committees.models import Committee
 from sessions_app.models import Activity, ActivityKind
@@ -55,6 +56,7 @@ class Filing(models.Model):
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 
     objects = FilingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("filing")  # 学习报备
@@ -217,6 +219,7 @@ class Visit(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     objects = VisitQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sit-in visit")  # 列席旁听
@@ -245,6 +248,8 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(
         _("score"), validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rating")
@@ -291,6 +296,7 @@ class Rectification(models.Model):
     )
 
     objects = RectificationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rectification item")  # 整改事项
