@@ -64,9 +64,15 @@ STUDY_METRICS = [
         description=_("Expert lectures, online and offline, invited by every group in the subtree."),
     ),
     activity_metric(
-        "field_study_participants", _("Field study participants"), filters={"kind": "field_study"},
+        "immersive_participants", _("Immersive study participants"), filters={"kind": "immersive"},
         aggregate=SUM, value_field="participant_count", scope=SUBTREE, unit=PERSON_TIMES, tally="T10", order=70,
-        description=_("Person-times of field and immersive study (sites, exhibitions, documentaries)."),
+        description=_("Person-times of immersive study activities at red education bases, organised by party "
+                      "organisations at every level for their members and the public."),
+    ),
+    activity_metric(
+        "field_study_participants", _("Field study participants"), filters={"kind": "field_study"},
+        aggregate=SUM, value_field="participant_count", scope=SUBTREE, unit=PERSON_TIMES, order=71,
+        description=_("Person-times of the groups' own field study (memorial halls, exhibitions, documentaries)."),
     ),
     activity_metric(
         "group_research_reports", _("Own group's research reports"), filters={"kind": "research_report"},

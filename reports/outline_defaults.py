@@ -36,7 +36,7 @@ def paragraphs():
         # T9–T11
         _("[Since the start of {year}, experts have been invited to give {group_expert_lectures} lectures online "
           "and offline.][ Party organizations at all levels held immersive study activities at red education "
-          "bases, with {field_study_participants:wan} participants (person-times).][ Members of the theory study "
+          "bases, with {immersive_participants:wan} participants (person-times).][ Members of the theory study "
           "center group of {group} carried out research on special topics and wrote {group_research_reports} "
           "research reports.]"),
         # T12–T14

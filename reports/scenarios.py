@@ -31,11 +31,12 @@ CAMPAIGN_THEMATIC, CAMPAIGN_READING_CLASSES, CAMPAIGN_ARTICLES = 1_517, 467, 13_
 CITY_LECTURES, CITY_AUDIENCE = 30, 794  # T7
 COUNTY_LECTURES, COUNTY_AUDIENCE = 197, 5_290  # T8
 EXPERT_LECTURES = 8  # T9: invited by the city committee's own group
-FIELD_STUDY_PERSON_TIMES = 680_000  # T10
+IMMERSIVE_PERSON_TIMES = 680_000  # T10: immersive study activities of party organisations city-wide
 RESEARCH_REPORTS = 33  # T11: written by the city committee group's members
 # Not in the document, but a real city has them: other groups invite experts and write reports too.
 OTHER_EXPERT_LECTURES = 60
 OTHER_RESEARCH_REPORTS = 140
+FIELD_STUDIES = 300
 # How the 10,900 sessions split (not tallies of the document, but they must add up).
 OTHER_READING_CLASSES = 3_700
 OTHER_THEMATIC = 1_900
@@ -256,9 +257,12 @@ class _Records:
             self.add(rng.choice(county_level), ActivityKind.EXPERT_LECTURE, WHOLE_YEAR, title="专题辅导报告",
                      speaker="特邀专家", inviting_body=rng.choice(INVITING_BODIES),
                      delivery_mode=rng.choice(list(DeliveryMode)))
-        for people in split(FIELD_STUDY_PERSON_TIMES, 1_600, rng, low=20):
-            self.add(self.pick_group(), ActivityKind.FIELD_STUDY, WHOLE_YEAR, title="沉浸式体验学习",
+        for people in split(IMMERSIVE_PERSON_TIMES, 1_600, rng, low=20):
+            self.add(self.pick_group(), ActivityKind.IMMERSIVE, WHOLE_YEAR, title="沉浸式体验学习",
                      site=rng.choice(SITES), participant_count=people)
+        for _ in range(FIELD_STUDIES):  # the groups' own visits: not T10
+            self.add(self.pick_group(), ActivityKind.FIELD_STUDY, WHOLE_YEAR, title="参观学习",
+                     site=rng.choice(SITES), participant_count=rng.randint(8, 30))
         city_members = list(self.city.members.values_list("name", flat=True)) or ["市委常委"]
         for i in range(RESEARCH_REPORTS):
             self.add(self.city, ActivityKind.RESEARCH_REPORT, (datetime.date(YEAR, 5, 1), WHOLE_YEAR[1]),

@@ -160,8 +160,11 @@ def _fill_kind_facts(activity, rng, members):
         activity.place_kind = rng.choice(list(PlaceKind))
         activity.audience_count = rng.randint(15, 80)
     elif kind == ActivityKind.FIELD_STUDY:
-        activity.site = rng.choice(["红色教育基地", "党史展览馆", "英雄纪念馆"])
+        activity.site = rng.choice(["党史展览馆", "英雄纪念馆"])
         activity.participant_count = rng.randint(10, 60)
+    elif kind == ActivityKind.IMMERSIVE:
+        activity.site = rng.choice(["红色教育基地", "革命纪念馆"])
+        activity.participant_count = rng.randint(80, 600)
     elif kind == ActivityKind.REFLECTION:
         activity.author = leader
         activity.article_count = rng.choice([1, 1, 5, 12])

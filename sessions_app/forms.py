@@ -42,6 +42,7 @@ KIND_FIELDS = {
     ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
     ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
     ActivityKind.FIELD_STUDY: ["site", "participant_count"],
+    ActivityKind.IMMERSIVE: ["site", "participant_count"],
     ActivityKind.REFLECTION: ["author", "article_count"],
     ActivityKind.RESEARCH_REPORT: ["author"],
 }
@@ -51,6 +52,7 @@ KIND_REQUIRED = {
     ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
     ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
     ActivityKind.FIELD_STUDY: ["site", "participant_count"],
+    ActivityKind.IMMERSIVE: ["site", "participant_count"],
     # A reflection record's count is required only when it lists no articles (RecordEntry checks it).
     ActivityKind.RESEARCH_REPORT: ["author"],
 }
@@ -60,6 +62,7 @@ KIND_LABELS = {
     ActivityKind.FIRST_AGENDA: {"title": _("Topic studied"), "meeting_name": _("Meeting (e.g. standing committee)")},
     ActivityKind.OUTREACH_LECTURE: {"speaker": _("Lecturer"), "audience_count": _("Audience (people)")},
     ActivityKind.FIELD_STUDY: {"participant_count": _("Participants (person-times)")},
+    ActivityKind.IMMERSIVE: {"site": _("Red education base"), "participant_count": _("Participants (person-times)")},
     ActivityKind.REFLECTION: {"title": _("Title or subject"), "article_count": _("Number of articles")},
     ActivityKind.RESEARCH_REPORT: {"title": _("Report title")},
 }

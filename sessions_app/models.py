@@ -33,7 +33,9 @@ class ActivityKind(models.TextChoices):
     FIRST_AGENDA = "first_agenda", _("First-agenda-item study")  # 第一议题
     EXPERT_LECTURE = "expert_lecture", _("Expert lecture")  # 专家辅导/专题报告
     OUTREACH_LECTURE = "outreach_lecture", _("Outreach lecture")  # 宣讲
-    FIELD_STUDY = "field_study", _("Field study")  # 参观/沉浸式体验学习
+    FIELD_STUDY = "field_study", _("Field study")  # 参观/现场教学: the group's own visit
+    # 沉浸式体验学习: organised by a party organisation for its members and the public at a red education base
+    IMMERSIVE = "immersive", _("Immersive study activity")
     REFLECTION = "reflection", _("Reflection articles")  # 心得体会
     RESEARCH_REPORT = "research_report", _("Research report")  # 调研报告
 

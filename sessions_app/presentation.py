@@ -12,6 +12,7 @@ KIND_ICONS = {
     ActivityKind.EXPERT_LECTURE: "mortarboard",
     ActivityKind.OUTREACH_LECTURE: "megaphone",
     ActivityKind.FIELD_STUDY: "geo-alt",
+    ActivityKind.IMMERSIVE: "flag",
     ActivityKind.REFLECTION: "pencil-square",
     ActivityKind.RESEARCH_REPORT: "file-earmark-text",
 }
@@ -30,7 +31,7 @@ def key_figure(record):
         return gettext("%(p)s period(s), %(d)s day(s), %(n)s participants") % {
             "p": record.period_count or 0, "d": record.day_count or 0, "n": record.participant_count or 0,
         }
-    if kind == ActivityKind.FIELD_STUDY and record.participant_count is not None:
+    if kind in (ActivityKind.FIELD_STUDY, ActivityKind.IMMERSIVE) and record.participant_count is not None:
         return gettext("%(n)s person-times") % {"n": record.participant_count}
     if kind == ActivityKind.REFLECTION:
         return gettext("%(n)s article(s)") % {"n": record.article_count or 1}

@@ -19,7 +19,8 @@ MINIMAL = {
     ActivityKind.OUTREACH_LECTURE: {
         "speaker": "李书记", "lecturer_level": "county_leader", "place_kind": "contact_point", "audience_count": "45",
     },
-    ActivityKind.FIELD_STUDY: {"site": "红色教育基地", "participant_count": "25"},
+    ActivityKind.FIELD_STUDY: {"site": "英雄纪念馆", "participant_count": "25"},
+    ActivityKind.IMMERSIVE: {"site": "红色教育基地", "participant_count": "300"},
     ActivityKind.REFLECTION: {"author": "张三", "article_count": "1"},
     ActivityKind.RESEARCH_REPORT: {"author": "张三"},
 }

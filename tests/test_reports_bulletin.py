@@ -49,7 +49,7 @@ def document_figures(tree):
         f"{THEME}.city_leader_audience": 794, f"{THEME}.county_leader_lectures": 197,
         f"{THEME}.county_leader_audience": 5290,
     }, group_sessions=8, group_reading_classes=2, study_sessions=10900, reading_class_periods=4906,
-        group_expert_lectures=8, field_study_participants=680000, group_research_reports=33)
+        group_expert_lectures=8, immersive_participants=680000, group_research_reports=33)
     set_ytd(tree.county_a, group_sessions=5, group_reading_classes=0, study_sessions=120, reading_class_periods=14)
     return tree
 

@@ -22,7 +22,7 @@ TALLIES = {
     "theme.plenum-6.city_leader_lectures": 30, "theme.plenum-6.city_leader_audience": 794,
     "theme.plenum-6.county_leader_lectures": 197, "theme.plenum-6.county_leader_audience": 5_290,
     # T9, T11: the city committee's own group; T10: person-times city-wide
-    "group_expert_lectures": 8, "field_study_participants": 680_000, "group_research_reports": 33,
+    "group_expert_lectures": 8, "immersive_participants": 680_000, "group_research_reports": 33,
 }
 DOCUMENT_TALLY = {"group_sessions": "T1", "campaign.party-spirit-2021.thematic_sessions": "T4",
                   "theme.plenum-6.county_leader_audience": "T8", "group_expert_lectures": "T9",
