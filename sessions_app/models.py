@@ -194,6 +194,14 @@ class Activity(models.Model):
             self.month = month_start(self.held_on)  # before validate_constraints() compares them
             if self.ends_on and self.ends_on < self.held_on:
                 raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
+        if self.campaign_id:
+            # A campaign covers its organiser's subtree and its period (committees/campaigns.py: one rule for the
+            # forms, the imports and the API).
+            from committees.campaigns import campaign_misfit
+
+            problem = campaign_misfit(self.campaign, self.committee if self.committee_id else None, self.held_on)
+            if problem:
+                raise ValidationError({"campaign": problem})
 
     def save(self, *args, **kwargs):
         if self.held_on:
