@@ -40,7 +40,9 @@ def activity_create(
     articles = [_article_values(values) for values in articles]
     if articles:
         activity.article_count = len(articles)
-    activity.full_clean(exclude=["plan_topics"])
+    # The submission key is left to the unique index: a double post landing during validation then meets the
+    # IntegrityError below and returns the first record, instead of failing validation.
+    activity.full_clean(exclude=["plan_topics", "submission_key"])
     activity._history_user = user
     try:
         with transaction.atomic():  # a savepoint: a concurrent double post loses the race cleanly

@@ -3,8 +3,8 @@
 - a Celery worker SIGKILLed inside rollup_dirty, after its claim: no mark is lost;
 - the broker down: a record is logged at normal speed, its mark committed, the figures catch up later;
 - the "celery" wake-up publishes one message per burst of saves;
-- 50 concurrent saves (double posts among them) while rollups run: exact figures, no mark left (a double
-  post racing validation is a known bug of activity_create, pinned by a strict xfail);
+- 50 concurrent saves (double posts among them) while rollups run: exact figures, no mark left, and a double
+  post racing validation returns the first record;
 - the embedded default ("thread"): the recompute runs after the response, in its own thread.
 
 Worker and PostgreSQL cases are skipped locally without REDIS_URL / DATABASE_URL and fail in CI (CI=true).
@@ -27,7 +27,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
@@ -349,7 +348,7 @@ def test_it_counts_every_one_of_50_concurrent_saves_exactly_once(transactional_d
     keys = [uuid.uuid4() for _ in range(DISTINCT_KEYS)]
     start = threading.Barrier(SAVERS + ROLLERS, timeout=60)
     saving_done = threading.Event()
-    errors, double_post_errors = [], []
+    errors = []
     rollup_runs = []
 
     def in_thread(work):
@@ -357,8 +356,6 @@ def test_it_counts_every_one_of_50_concurrent_saves_exactly_once(transactional_d
             try:
                 start.wait()
                 work(*args)
-            except ValidationError as exc:  # the known race below; anything else is a failure
-                (double_post_errors if "submission_key" in exc.message_dict else errors).append(traceback.format_exc())
             except BaseException:
                 errors.append(traceback.format_exc())
             finally:
@@ -404,19 +401,8 @@ def test_it_counts_every_one_of_50_concurrent_saves_exactly_once(transactional_d
     assert_figures_match_the_records(tree)
     check = rollup.verify(month_range(datetime.date(2021, 1, 1), DECEMBER))  # every metric, recomputed aside
     assert check.difference_count == 0, check.differences
-    if double_post_errors:  # every other check above holds; this one is the bug the next test pins down
-        pytest.xfail(f"{DOUBLE_POST_RACE}\n{double_post_errors[0]}")
 
 
-DOUBLE_POST_RACE = (
-    "sessions_app/services.py activity_create: a double post whose twin commits between the submission-key "
-    "look-up and activity.full_clean() fails full_clean's unique check with ValidationError (a 500 on the page) "
-    "instead of returning the first record; the savepoint + IntegrityError path handles only the window after "
-    "full_clean. Fix: full_clean(exclude=['plan_topics', 'submission_key']) and let the unique index decide."
-)
-
-
-@pytest.mark.xfail(strict=True, raises=ValidationError, reason=DOUBLE_POST_RACE)
 def test_it_returns_the_first_record_when_a_double_post_lands_during_validation(tree, people, monkeypatch):
     key = uuid.uuid4()
     full_clean = Activity.full_clean
