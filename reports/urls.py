@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import campaigns, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,12 @@ urlpatterns = [
     path("bulletin/publish/", views.publish, name="bulletin_publish"),
     path("bulletin/outline/<slug:code>/<int:year>/", views.outline_edit, name="outline"),
     path("bulletin/outline/<slug:code>/<int:year>/copy/", views.outline_copy, name="outline_copy"),
+    # Campaigns and themes (reports/campaigns.py); "new" is a reserved code (committees/campaigns.py).
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<slug:code>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<slug:code>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("themes/new/", campaigns.theme_create, name="theme_create"),
+    path("themes/<slug:code>/", campaigns.theme_detail, name="theme"),
+    path("themes/<slug:code>/edit/", campaigns.theme_edit, name="theme_edit"),
 ]

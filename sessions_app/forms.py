@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees.campaigns import campaign_choice_label, campaigns_covering
 from committees.models import Member
 from studygroup.dates import bound_form_dates
 
@@ -171,6 +172,18 @@ class ActivityForm(forms.ModelForm):
         if not self.is_bound and not self.initial.get("submission_key"):
             self.initial["submission_key"] = uuid.uuid4()
         self._limit_plan_topics(writable_committees)
+        self._limit_campaigns(writable_committees)
+
+    def _limit_campaigns(self, writable_committees):
+        """Offer the campaigns whose subtree holds the record's committee (Activity.clean() checks the date too)."""
+        if "campaign" not in self.fields:
+            return
+        # A posted committee may differ from the one the page opened with: then every writable committee's.
+        chosen = self.fixed_committee or (None if self.is_bound else self.initial.get("committee"))
+        committees = [chosen] if hasattr(chosen, "path") else writable_committees
+        field = self.fields["campaign"]
+        field.queryset = campaigns_covering(committees, keep=self.instance.campaign_id)
+        field.label_from_instance = campaign_choice_label
 
     def _limit_plan_topics(self, writable_committees):
         """Offer topics of the plans of this year and last year (and of the record's own year)."""

@@ -66,7 +66,9 @@ class Figures(RuleBasedStateMachine):
         self.auditor = make_auditor(user_with_role(city, RoleKind.AUDITOR, username=f"aud-{uuid.uuid4().hex[:6]}"),
                                     home=city, may_visit=[city])
         # The codes the study metrics name (reports/definitions.py), so a rename changes what counts.
-        self.campaigns = [CampaignFactory(code="party-spirit-2021"), CampaignFactory(code="another-campaign")]
+        # Both run over every day a record may take: a record is tagged only within its campaign's period.
+        self.campaigns = [CampaignFactory(code=code, starts_on=FIRST_DAY, ends_on=TODAY)
+                          for code in ("party-spirit-2021", "another-campaign")]
         self.themes = [ThemeFactory(code="plenum-6")]
         self.keys = []
 
