@@ -53,6 +53,6 @@ bench-quick: setup
 
 # Re-extract and compile translations (each app keeps its own locale/).
 messages: setup
-	for d in committees sessions_app reports supervision assessment; do (cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete); done
+	for d in committees sessions_app reports supervision assessment archive; do (cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete); done
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='*/*' --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reports",
     "supervision",
     "assessment",
+    "archive",
 ]
 
 MIDDLEWARE = [

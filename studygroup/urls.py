@@ -8,5 +8,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
     path("assessment/", include("assessment.urls")),
+    path("archive/", include("archive.urls")),
     path("", include("sessions_app.urls")),
 ]
