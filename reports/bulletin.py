@@ -248,9 +248,16 @@ class _Printer:
         figure = self.figures.get(placeholder.name)
         if figure is None:
             return None
-        return figure.month_value if grammar.MONTH in placeholder.formats else figure.value
+        value = figure.month_value if grammar.MONTH in placeholder.formats else figure.value
+        if value is not None and grammar.FULL in placeholder.formats and value < 100:
+            return None  # "全覆盖" only when it is
+        if value is not None and grammar.PARTIAL in placeholder.formats and value >= 100:
+            return None
+        return value
 
     def shown(self, placeholder, value):
+        if grammar.FULL in placeholder.formats:
+            return ""
         if placeholder.name in self.percentages:
             return percent(value)
         if grammar.WORDS in placeholder.formats:

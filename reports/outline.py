@@ -4,7 +4,8 @@
 
 - `{key}`: a figure of the registry (`group_sessions`, `campaign.<code>.thematic_sessions`, a ratio …), year to
   date; formats after colons: `:month` (the month alone), `:words` (两, 三 … for small counts in Chinese),
-  `:wan` (68万 for round ten-thousands in Chinese). A ratio or coverage prints as a percentage.
+  `:wan` (68万 for round ten-thousands in Chinese). A ratio or coverage prints as a percentage; `:full` keeps its
+  optional part only at 100% and prints nothing ("[，实现…全覆盖{visit_coverage:full}]"), `:partial` only below.
 - `{month}`, `{year}`, `{committee}`, `{group}`, `{area}`: the context (2021年12月, 2021, 龙沙区委, 市委, 全市).
 - `[…]`: an optional part, left out when its figures are all zero or one of them cannot be shown (not readable by
   this reader, or no longer defined). Parts nest: a nested part depends on the part around it, so
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 MONTH, WORDS, WAN = "month", "words", "wan"
-FORMATS = (MONTH, WORDS, WAN)
+FULL, PARTIAL = "full", "partial"  # a percentage: its part only at 100% (printing nothing), or only below
+FORMATS = (MONTH, WORDS, WAN, FULL, PARTIAL)
 CONTEXT = ("month", "year", "committee", "group", "area")
 TOKEN = re.compile(r"\\[{}\[\]\\]|\{[^{}]*\}|[{}\[\]]")
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
@@ -133,15 +135,21 @@ def _check_placeholder(placeholder, known, percentages, no_month):
         })
     for fmt in formats:
         if fmt not in FORMATS:
-            raise OutlineError(_("Unknown format “%(format)s” in %(placeholder)s: use month, words or wan.") % {
+            raise OutlineError(_("Unknown format “%(format)s” in %(placeholder)s: use month, words, wan, full or "
+                                 "partial.") % {
                 "format": fmt, "placeholder": raw,
             })
-    if len(set(formats)) != len(formats) or {WORDS, WAN} <= set(formats):
-        raise OutlineError(_("%(placeholder)s: give each format once, and “words” or “wan”, not both.") % {
+    if len(set(formats)) != len(formats) or {WORDS, WAN} <= set(formats) or {FULL, PARTIAL} <= set(formats):
+        raise OutlineError(_("%(placeholder)s: give each format once, and not both “words” and “wan” or “full” and "
+                             "“partial”.") % {
             "placeholder": raw,
         })
     if name in percentages and {WORDS, WAN} & set(formats):
         raise OutlineError(_("%(placeholder)s is a percentage: “words” and “wan” do not apply.") % {
+            "placeholder": raw,
+        })
+    if name not in percentages and {FULL, PARTIAL} & set(formats):
+        raise OutlineError(_("%(placeholder)s is not a percentage: “full” and “partial” do not apply.") % {
             "placeholder": raw,
         })
     if name in no_month and MONTH in formats:

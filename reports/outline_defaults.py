@@ -41,8 +41,9 @@ def paragraphs():
           "research reports.]"),
         # T12–T14
         _("[So far, auditors have sat in on {sit_in_visits} study sessions and outreach lectures of party "
-          "committees (leading party groups) at all levels][; sit-in visits covered {visit_coverage} of the county "
-          "and city-department study groups][; {test_rounds:words} rounds of knowledge tests were held[, testing "
+          "committees (leading party groups) at all levels][, covering every county-level and city-department "
+          "study group{visit_coverage:full}][, covering {visit_coverage:partial} of the county-level and "
+          "city-department study groups][; {test_rounds:words} rounds of knowledge tests were held[, testing "
           "{person_tests} person-times sampled at random]]."),
         # T15
         _("[So far, {city_tasks} practical-matter tasks at city level][ and {county_tasks} tasks listed by the "

@@ -13,7 +13,8 @@ from .outline_services import MAX_PARAGRAPHS, check_text, clean_text
 
 PLACEHOLDER_HELP = _(
     "Figures in braces, e.g. {study_sessions}, {campaign.<code>.thematic_sessions}; formats: {key:month} for the "
-    "month alone, {key:words} for small numbers in words, {key:wan} for ten-thousands; context: {month}, {year}, "
+    "month alone, {key:words} for small numbers in words, {key:wan} for ten-thousands, {key:full} (a percentage) "
+    "keeps its [part] only at 100% and prints nothing, {key:partial} only below; context: {month}, {year}, "
     "{committee}, {group}, {area}. A part in [square brackets] is left out when its figures are zero."
 )
 

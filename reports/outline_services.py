@@ -146,9 +146,9 @@ def outline_exists(committee, year, language):
 
 def last_outline_before(committee, year, language):
     """What a new year starts from: the committee's own latest outline before `year`, else the outline in effect
-    the year before (an ancestor's or the default)."""
+    for `year` (an ancestor's or the default)."""
     own = BulletinOutline.objects.filter(committee=committee, year__lt=year, language=language).order_by("-year")
-    return own.first() or outline_in_effect(committee, year - 1, language).outline
+    return own.first() or outline_in_effect(committee, year, language).outline
 
 
 # ---------------------------------------------------------------- writes

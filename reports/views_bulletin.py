@@ -177,8 +177,8 @@ def _preview_query(committee, month):
 @login_required
 @require_POST
 def outline_copy(request, code, year):
-    """Start the committee's outline of `year` from a copy of the outline in effect the year before (its own, an
-    ancestor's or the default), e.g. 2022 from 2021."""
+    """Start the committee's outline of `year` from a copy of its latest own outline (e.g. 2022 from 2021), else of
+    the outline in effect (an ancestor's or the default)."""
     committee = outline_services.administered_committee(request.user, code)
     year = _year_or_404(year)
     language = translation.get_language() or "zh-hans"

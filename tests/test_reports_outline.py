@@ -109,6 +109,7 @@ def test_it_leaves_out_a_paragraph_whose_figures_are_all_zero_and_names_what_it_
     ("学习{study_sessions次", "{"),
     ("[学习{study_sessions}次", "["),
     ("学习{}次", "{}"),
+    ("[学习{study_sessions:full}次]", "{study_sessions:full}"),
 ])
 def test_it_refuses_bad_placeholders_naming_them(db, text, fragment):
     with pytest.raises(outline.OutlineError) as error, translation.override("zh-hans"):
@@ -373,3 +374,22 @@ def test_the_scenario_prints_the_documents_first_paragraph_exactly(scenario):
     document = build(city)
     assert document.paragraphs[0] == DOCUMENT_FIRST
     assert Activity.objects.exists()
+
+
+def test_it_lists_the_corrections_made_since_publication(client, people, records):
+    correction_model = pytest.importorskip("sessions_app.models").__dict__.get("Correction")
+    if correction_model is None:
+        pytest.skip("corrections are not kept")
+    client.force_login(people.leader_city)
+    publish(client)
+    record = ActivityFactory(committee=records.county_a, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2021, 12, 8))
+    correction_model.objects.create(
+        record=record, record_number=record.pk, record_title=record.title, record_kind=record.kind,
+        committee=records.county_a, committee_name=records.county_a.name, month=DEC, action="edit",
+        reason="补录漏报的学习", made_by=people.leader_city,
+    )
+    rollup.rollup_dirty()
+    response = client.get(reverse("reports:bulletin"), {"committee": "city", "month": "2021-12"})
+    assert [c.reason for c in response.context["corrections"]] == ["补录漏报的学习"]
+    page = response.content.decode()
+    assert "补录漏报的学习" in page and reverse("sessions_app:corrections") in page
