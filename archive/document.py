@@ -12,6 +12,7 @@ import copy
 import io
 import re
 
+from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -88,6 +89,11 @@ def fmt_date(day):
     if not day:
         return "—"
     return f"{day.year}年{day.month}月{day.day}日" if _chinese() else day.isoformat()
+
+
+def fmt_moment(moment):
+    """The local day of a timestamp."""
+    return fmt_date(timezone.localtime(moment).date()) if moment else "—"
 
 
 def fmt_month(month):
@@ -387,7 +393,7 @@ class Volume:
             month = gettext("Month %(month)s") % {"month": topic.planned_month} if topic.planned_month else "—"
             rows.append([number, topic.title, topic.get_source_display(), month, records or gettext("Not covered")])
         w.table(
-            [gettext("No."), gettext("Topic"), gettext("Source"), gettext("Planned"), gettext("Covered by")],
+            [gettext("No."), gettext("Topic"), gettext("Source"), gettext("Planned month"), gettext("Covered by")],
             rows, widths=(12, 50, 22, 20, 52),
         )
 
@@ -396,15 +402,24 @@ class Volume:
     def sessions(self):
         for index, kind in enumerate(SESSION_KINDS):
             records = self.c.of_kind(kind)
-            self.w.heading(f"{sub_number(index)}{kind.label}{self.m.paren(self._count(len(records)))}", 2)
+            self.w.heading(f"{sub_number(index)}{kind.label}{self.m.paren(self._sessions(len(records)))}", 2)
             if not records:
                 self.w.none_line()
             for number, record in enumerate(records, 1):
                 self.record_heading(number, record)
                 self.session_lines(record)
 
-    def _count(self, n):
-        return ngettext("%(n)s record", "%(n)s records", n) % {"n": n}
+    def _sessions(self, n):
+        return ngettext("%(n)s session", "%(n)s sessions", n) % {"n": n}
+
+    def _lectures(self, n):
+        return ngettext("%(n)s lecture", "%(n)s lectures", n) % {"n": n}
+
+    def _activities(self, n):
+        return ngettext("%(n)s activity", "%(n)s activities", n) % {"n": n}
+
+    def _reports(self, n):
+        return ngettext("%(n)s report", "%(n)s reports", n) % {"n": n}
 
     def record_heading(self, number, record):
         self.w.heading(f"{number}{self.m.dot}{fmt_date(record.held_on)}{self.m.space}{record.title}", 3)
@@ -467,7 +482,7 @@ class Volume:
         w, m = self.w, self.m
         for index, kind in enumerate(LECTURE_KINDS):
             records = self.c.of_kind(kind)
-            w.heading(f"{sub_number(index)}{kind.label}{m.paren(self._count(len(records)))}", 2)
+            w.heading(f"{sub_number(index)}{kind.label}{m.paren(self._lectures(len(records)))}", 2)
             if not records:
                 w.none_line()
             for number, record in enumerate(records, 1):
@@ -494,7 +509,7 @@ class Volume:
         w, m = self.w, self.m
         for index, kind in enumerate(VISIT_OUT_KINDS):
             records = self.c.of_kind(kind)
-            w.heading(f"{sub_number(index)}{kind.label}{m.paren(self._count(len(records)))}", 2)
+            w.heading(f"{sub_number(index)}{kind.label}{m.paren(self._activities(len(records)))}", 2)
             if not records:
                 w.none_line()
             for number, record in enumerate(records, 1):
@@ -527,7 +542,7 @@ class Volume:
         else:
             w.none_line()
         reports = self.c.of_kind(ActivityKind.RESEARCH_REPORT)
-        w.heading(f"{sub_number(1)}{ActivityKind.RESEARCH_REPORT.label}{m.paren(self._count(len(reports)))}", 2)
+        w.heading(f"{sub_number(1)}{ActivityKind.RESEARCH_REPORT.label}{m.paren(self._reports(len(reports)))}", 2)
         if reports:
             w.table([gettext("No."), gettext("Author"), gettext("Title"), gettext("Date")],
                     [[n, r.author or "—", r.title, fmt_date(r.held_on)] for n, r in enumerate(reports, 1)],
@@ -577,7 +592,7 @@ class Volume:
 
     def _rectification_status(self, item):
         if item.status == RectificationStatus.DONE:
-            done = fmt_date(item.closed_at.date()) if item.closed_at else ""
+            done = fmt_moment(item.closed_at) if item.closed_at else ""
             text = gettext("Done") + (self.m.paren(done) if done else "")
             return text + (self.m.semicolon + item.evidence_note if item.evidence_note else "")
         return gettext("Open")
@@ -596,7 +611,7 @@ class Volume:
                 month += f" → {fmt_month(correction.new_month)}"
             record = f"{month}{m.space}#{correction.record_number} {correction.record_title}"
             who = str(correction.made_by) if correction.made_by_id else "—"
-            when = fmt_date(correction.made_at.date())
+            when = fmt_moment(correction.made_at)
             changes = correction_text.as_text(correction.changes)
             rows.append([n, record, correction.get_action_display(), correction.reason,
                          f"{who}{m.comma}{when}", changes or "—"])
@@ -615,8 +630,8 @@ class Volume:
             return
         for number, bulletin in enumerate(self.c.bulletins, 1):
             w.heading(f"{number}{m.dot}{fmt_month(bulletin.month)}{m.space}{bulletin.title}", 3)
-            w.line(gettext("Published"), gettext("%(when)s by %(who)s, version %(version)s of %(count)s") % {
-                "when": fmt_date(bulletin.published_at.date()), "who": bulletin.publisher_name,
+            w.line(gettext("Publication"), gettext("%(when)s by %(who)s, version %(version)s of %(count)s") % {
+                "when": fmt_moment(bulletin.published_at), "who": bulletin.publisher_name,
                 "version": bulletin.version, "count": bulletin.version_count,
             })
             for text in bulletin.paragraphs:

@@ -384,3 +384,13 @@ def test_it_links_the_page_from_the_navigation(tree, people):
         client = Client()
         client.force_login(user)
         assert ('id="sg-nav-archive-volumes"' in client.get("/").content.decode()) is shown
+
+
+def test_it_asks_for_a_code_when_the_subtree_is_large(tree, people, monkeypatch):
+    from archive import views
+
+    monkeypatch.setattr(views, "LISTED_COMMITTEES", 2)
+    client = Client()
+    client.force_login(people.leader_city)
+    page = client.get("/archive/?committee=county-b").content.decode()
+    assert '<datalist id="sg-committee-codes">' in page and 'value="county-b"' in page
