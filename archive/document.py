@@ -472,7 +472,8 @@ class Volume:
         made_up = []
         for row in rows:
             if row.made_up_on or row.made_up_note:
-                detail = m.comma.join(x for x in (fmt_date(row.made_up_on) if row.made_up_on else "", row.made_up_note) if x)
+                when = fmt_date(row.made_up_on) if row.made_up_on else ""
+                detail = m.comma.join(x for x in (when, row.made_up_note) if x)
                 made_up.append(row.member.name + m.paren(detail))
         w.line(gettext("Make-up study"), m.enum.join(made_up))
 

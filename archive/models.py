@@ -36,7 +36,9 @@ class ArchiveVolume(models.Model):
         Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("requested by"),
