@@ -394,3 +394,26 @@ def test_it_asks_for_a_code_when_the_subtree_is_large(tree, people, monkeypatch)
     client.force_login(people.leader_city)
     page = client.get("/archive/?committee=county-b").content.decode()
     assert '<datalist id="sg-committee-codes">' in page and 'value="county-b"' in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_updates_the_progress_bar_in_the_browser(browser_page, tree, people):
+    """The page's script polls the status endpoint: a volume that moves on shows it without a reload."""
+    from .conftest import browser_login
+
+    volume = ArchiveVolume.objects.create(committee=tree.county_a, year=YEAR, requested_by=people.secretary_a,
+                                          status=VolumeStatus.RUNNING, progress=10, step="records")
+    browser_login(browser_page, "alice")
+    browser_page.goto("/archive/")
+    bar = browser_page.locator("[data-sg-volume-progress]")
+    assert bar.get_attribute("aria-valuenow") == "10"
+    ArchiveVolume.objects.filter(pk=volume.pk).update(progress=60, step="writing")
+    browser_page.wait_for_function("document.querySelector('[data-sg-volume-progress]')"
+                                   ".getAttribute('aria-valuenow') === '60'")
+    assert "正在编写专卷" in browser_page.locator("[data-sg-volume-step]").inner_text()
+    ArchiveVolume.objects.filter(pk=volume.pk).update(status=VolumeStatus.DONE, progress=100, file="archive/x.docx")
+    link = browser_page.locator("[data-sg-volume-download]")
+    link.wait_for(state="visible")
+    assert link.get_attribute("href") == volume.get_download_url()
+    assert "已生成" in browser_page.locator("[data-sg-volume-status]").inner_text()
