@@ -220,7 +220,7 @@ def editions_of(campaign):
     name or the same code up to a year suffix."""
     stem = code_stem(campaign.code)
     same_committee = Q(committee__isnull=True) if campaign.committee_id is None else Q(committee=campaign.committee_id)
-    by_code = Q(code=stem) | Q(code__regex=rf"^{re.escape(stem)}-[0-9]{{4}}$")
+    by_code = Q(code=stem) | Q(code__startswith=f"{stem}-")  # the year suffix is checked below
     found = Campaign.objects.filter(same_committee).filter(by_code | Q(name__iexact=_clean(campaign.name)))
     if campaign.pk is not None:
         found = found.exclude(pk=campaign.pk)
@@ -340,7 +340,7 @@ def campaign_create(*, user, name, committee, starts_on, ends_on, description=""
 @transaction.atomic
 def campaign_update(*, user, campaign, name, committee, starts_on, ends_on, description=""):
     """Change a campaign; its code stays (it is part of the figures' keys)."""
-    stored = Campaign.objects.select_for_update().select_related("committee").get(pk=campaign.pk)
+    stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _require_manager(user, stored)
     _lock(committee)
     stored.name, stored.committee, stored.starts_on, stored.ends_on = _clean(name), committee, starts_on, ends_on
@@ -393,7 +393,7 @@ def theme_create(*, user, name, committee, code=""):
 @transaction.atomic
 def theme_update(*, user, theme, name, committee):
     """Change a theme's name or organising committee; its code stays (part of the figures' keys)."""
-    stored = Theme.objects.select_for_update().select_related("committee").get(pk=theme.pk)
+    stored = Theme.objects.select_for_update().get(pk=theme.pk)
     _require_manager(user, stored)
     _lock(committee)
     stored.name, stored.committee = _clean(name), committee
