@@ -14,6 +14,7 @@ urlpatterns = [
     path("tests/<int:pk>/draw.json", views.round_draw, name="round_draw"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("rules/", views.rules, name="rules"),
     path("ranking/", views.ranking_latest, name="ranking_latest"),

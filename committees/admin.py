@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -46,8 +47,18 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    """Roles are edited with their user; here each role's history (the portal has no roles page yet)."""
+
+    list_display = ["user", "kind", "committee"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "user__full_name", "committee__name"]
+    autocomplete_fields = ["user", "committee"]
+
+
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["name", "position", "committee", "active"]
     search_fields = ["name", "committee__name"]
     autocomplete_fields = ["committee"]

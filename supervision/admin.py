@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Auditor, ChecklistItem, Draw, Filing, Notification, Rectification, Visit
 
@@ -19,17 +20,18 @@ class ChecklistItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Filing)
-class FilingAdmin(admin.ModelAdmin):
+class FilingAdmin(SimpleHistoryAdmin):
     list_display = ["planned_on", "committee", "kind", "topic", "activity"]
     list_filter = ["kind"]
     raw_id_fields = ["committee", "activity", "filed_by"]
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(SimpleHistoryAdmin):
     list_display = ["visited_on", "committee", "auditor", "status", "discrepancy"]
     list_filter = ["status", "discrepancy"]
     raw_id_fields = ["committee", "activity", "filing", "assignment", "auditor"]
 
 
-admin.site.register([Draw, Rectification, Notification])
+admin.site.register([Draw, Notification])
+admin.site.register(Rectification, SimpleHistoryAdmin)

@@ -9,9 +9,11 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from committees.models import Role, RoleKind
 from studygroup.dates import check_dates, date_errors
+from studygroup.history import stamp, stamped
 
 from . import draw as drawing
 from .models import (
@@ -43,9 +45,9 @@ def filing_create(*, user, committee, kind, planned_on, place, topic, today=None
         ) % {"days": settings.FILING_MIN_DAYS_AHEAD, "date": earliest.isoformat()}})
     if kind not in FILING_KINDS:
         raise ValidationError({"kind": _("This kind of record is not filed in advance.")})
-    return Filing.objects.create(
-        committee=committee, kind=kind, planned_on=planned_on, place=place, topic=topic, filed_by=user
-    )
+    filing = Filing(committee=committee, kind=kind, planned_on=planned_on, place=place, topic=topic, filed_by=user)
+    stamped(filing, user, stamp()).save()
+    return filing
 
 
 @transaction.atomic
@@ -61,12 +63,13 @@ def filing_match_activity(*, activity):
     )
     if filing is None:
         return None
-    _link(filing, activity)
+    # Matched as the session is saved: the history names whoever saved it (the record's services say who).
+    _link(filing, activity, getattr(activity, "_history_user", None))
     return filing
 
 
 @transaction.atomic
-def filing_link(*, filing, activity):
+def filing_link(*, filing, activity, user=None):
     """The manual link, for a session held on another day than filed."""
     if activity.committee_id != filing.committee_id:
         raise ValidationError({"activity": _("Pick a session of the same committee.")})
@@ -74,18 +77,19 @@ def filing_link(*, filing, activity):
         raise ValidationError({"activity": _("This filing is already linked to a session.")})
     if Filing.objects.filter(activity=activity).exists():
         raise ValidationError({"activity": _("That session is already linked to another filing.")})
-    _link(filing, activity)
+    _link(filing, activity, user)
     return filing
 
 
-def _link(filing, activity):
+def _link(filing, activity, user):
+    when = stamp()
     filing.activity = activity
-    filing.save(update_fields=["activity"])
+    stamped(filing, user, when).save(update_fields=["activity"])
     # Visits recorded on the filing before the session was logged now get the reported attendance.
     for visit in Visit.objects.filter(filing=filing, activity__isnull=True):
         visit.activity = activity
         _refresh_reported(visit)
-        visit.save(update_fields=["activity", "reported_count", "discrepancy"])
+        stamped(visit, user, when).save(update_fields=["activity", "reported_count", "discrepancy"])
 
 
 # ---------------------------------------------------------------- notifications
@@ -259,11 +263,15 @@ def _validate_visit(*, visited_on, observed_count, ratings, rectifications, subm
 
 
 @transaction.atomic
-def visit_save(*, auditor, target, visited_on, observed_count, findings, ratings, rectifications, submit, visit=None):
+def visit_save(
+    *, auditor, target, visited_on, observed_count, findings, ratings, rectifications, submit, visit=None, user=None,
+):
     """Create or update a draft visit with its ratings and rectification items; `submit` makes it final.
 
     target: {"committee", "kind", "filing", "activity", "assignment"} from the visit's starting point.
     ratings: {checklist item id: score or None}; rectifications: [{"description", "owner", "due_on"}].
+    Only what changed is written, and every history row of the save carries one time and the user (by
+    default the auditor's), so the visit's history shows the save as one line.
     """
     items = list(ChecklistItem.objects.filter(active=True))
     _validate_visit(visited_on=visited_on, observed_count=observed_count, ratings=ratings,
@@ -275,19 +283,62 @@ def visit_save(*, auditor, target, visited_on, observed_count, findings, ratings
     visit.observed_count = observed_count
     visit.findings = findings
     _refresh_reported(visit)
+    user = user or auditor.user
+    when = stamp()
     if submit:
         visit.status = VisitStatus.SUBMITTED
-        visit.submitted_at = timezone.now()
-    visit.save()
-    visit.ratings.all().delete()
-    Rating.objects.bulk_create(Rating(visit=visit, item_id=i, score=s) for i, s in ratings.items() if s is not None)
-    visit.rectifications.all().delete()
-    Rectification.objects.bulk_create(
-        Rectification(visit=visit, committee_id=visit.committee_id, raised_on=visited_on, **r) for r in rectifications
-    )
+        visit.submitted_at = when
+    stamped(visit, user, when).save()
+    _ratings_save(visit, ratings, user, when)
+    _rectifications_save(visit, rectifications, user, when)
     if submit:
         _notify_visit(visit)
     return visit
+
+
+def _ratings_save(visit, ratings, user, when):
+    """Each checklist line's rating: changed in place, added, or removed when cleared."""
+    existing = {r.item_id: r for r in visit.ratings.all()}
+    new = []
+    for item_id, score in ratings.items():
+        rating = existing.pop(item_id, None)
+        if rating is None:
+            if score is not None:
+                new.append(Rating(visit=visit, item_id=item_id, score=score))
+        elif score is None:
+            stamped(rating, user, when).delete()
+        elif rating.score != score:
+            rating.score = score
+            stamped(rating, user, when).save(update_fields=["score"])
+    for rating in existing.values():  # a line taken off the checklist since: its rating goes, as the form shows
+        stamped(rating, user, when).delete()
+    if new:
+        bulk_create_with_history(new, Rating, default_user=user, default_date=when)
+
+
+def _rectifications_save(visit, rows, user, when):
+    """The form posts every item anew (they have no ids): keep the items posted unchanged, delete the ones no
+    longer posted, add the new ones."""
+    def facts(values):
+        return (values["description"], values["owner"], values["due_on"])
+
+    kept = {}
+    for rect in visit.rectifications.all():
+        kept.setdefault(facts(vars(rect)), []).append(rect)
+    new = []
+    for row in rows:
+        same = kept.get(facts(row))
+        if same:
+            same.pop()
+        else:
+            new.append(Rectification(visit=visit, committee_id=visit.committee_id, raised_on=visit.visited_on, **row))
+    for rect in (r for rects in kept.values() for r in rects):
+        stamped(rect, user, when).delete()
+    for rect in visit.rectifications.exclude(raised_on=visit.visited_on):  # the visit moved: so do its items
+        rect.raised_on = visit.visited_on
+        stamped(rect, user, when).save(update_fields=["raised_on"])
+    if new:
+        bulk_create_with_history(new, Rectification, default_user=user, default_date=when)
 
 
 def _notify_visit(visit):
@@ -308,5 +359,5 @@ def rectification_close(*, rectification, user, evidence_note):
     rectification.evidence_note = evidence_note.strip()
     rectification.closed_at = timezone.now()
     rectification.closed_by = user
-    rectification.save(update_fields=["status", "evidence_note", "closed_at", "closed_by"])
+    stamped(rectification, user, stamp()).save(update_fields=["status", "evidence_note", "closed_at", "closed_by"])
     return rectification

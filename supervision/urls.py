@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("filings/", views.filings, name="filings"),
     path("filings/new/", views.filing_create, name="filing_create"),
+    path("filings/<int:pk>/", views.filing_detail, name="filing"),
     path("filings/<int:pk>/link/", views.filing_link, name="filing_link"),
     path("unfiled/", views.unfiled, name="unfiled"),
     path("draws/", views.draws, name="draws"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("assignments/<int:assignment_pk>/visit/", views.visit_start, name="visit_start"),
     path("sessions/<int:activity_pk>/visit/", views.visit_start_activity, name="visit_start_activity"),
     path("rectifications/", views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/close/", views.rectification_close, name="rectification_close"),
     path("notifications/", views.notifications, name="notifications"),
 ]

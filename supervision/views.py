@@ -21,6 +21,7 @@ from reports.forms import PERIOD_YTD, parse_month
 from reports.months import current_month
 
 from . import selectors, services
+from .history import filing_history, rectification_history, visit_history
 from .forms import DrawForm, FilingForm, FilingLinkForm, RectificationCloseForm, RectificationFormSet, VisitForm
 from .models import Assignment, ChecklistItem, Draw, Notification, RectificationStatus, Visit
 from .scoping import supervision_scope
@@ -128,6 +129,17 @@ def filing_create(request):
 
 
 @login_required
+def filing_detail(request, pk):
+    filing = get_object_in_scope(selectors.filings_for(request.user).select_related("filed_by"), pk=pk)
+    scope = scope_for(request.user)
+    return _render(request, "supervision/filing_detail.html", {
+        "filing": filing, "today": timezone.localdate(), "history": filing_history(filing),
+        "can_link": scope.is_admin or filing.committee_id in scope.write_ids,
+        "visits": selectors.visits_for(request.user).filter(filing=filing),
+    })
+
+
+@login_required
 def filing_link(request, pk):
     scope = scope_for(request.user)
     qs = selectors.filings_for(request.user)
@@ -137,7 +149,7 @@ def filing_link(request, pk):
     form = FilingLinkForm(request.POST or None, filing=filing)
     if request.method == "POST" and form.is_valid():
         try:
-            services.filing_link(filing=filing, activity=form.cleaned_data["activity"])
+            services.filing_link(filing=filing, activity=form.cleaned_data["activity"], user=request.user)
         except ValidationError as exc:
             _apply_errors(exc, form)
         else:
@@ -285,7 +297,7 @@ def _visit_form(request, scope, target, *, visit=None, initial_date=None, draft_
                 auditor=scope.auditor, visit=visit, target=target, visited_on=form.cleaned_data["visited_on"],
                 observed_count=form.cleaned_data["observed_count"], findings=form.cleaned_data["findings"],
                 ratings=form.ratings(), rectifications=[f.cleaned_data for f in filled],
-                submit="submit" in request.POST,
+                submit="submit" in request.POST, user=request.user,
             )
         except ValidationError as exc:
             _apply_errors(exc, form, filled)
@@ -333,6 +345,7 @@ def visit_detail(request, pk):
     return _render(request, "supervision/visit_detail.html", {
         "visit": visit, "ratings": ratings, "rectifications": visit.rectifications.all(),
         "cleared": request.GET.get("cleared", "")[:40], "can_edit": visit.is_draft and visit.auditor.user_id == request.user.pk,
+        "history": visit_history(visit),
     })
 
 
@@ -349,6 +362,15 @@ def rectifications(request):
         qs = qs.overdue(timezone.localdate())
     return _render(request, "supervision/rectifications.html", {
         "page": _page(request, qs), "status": status, "today": timezone.localdate(),
+    })
+
+
+@login_required
+def rectification_detail(request, pk):
+    rect = get_object_in_scope(selectors.rectifications_for(request.user).select_related("closed_by"), pk=pk)
+    return _render(request, "supervision/rectification_detail.html", {
+        "rect": rect, "today": timezone.localdate(), "history": rectification_history(rect),
+        "can_close": rect.status == RectificationStatus.OPEN and _closable(request.user).filter(pk=rect.pk).exists(),
     })
 
 
@@ -372,7 +394,7 @@ def rectification_close(request, pk):
             _apply_errors(exc, form)
         else:
             messages.success(request, _("The rectification item is closed."))
-            return redirect("supervision:visit", pk=rect.visit_id)
+            return redirect("supervision:rectification", pk=rect.pk)
     return _render(request, "supervision/rectification_close.html", {"form": form, "rect": rect})
 
 

@@ -55,17 +55,18 @@ def test_it_shows_choice_changes_as_their_labels(alice, lecture):
     assert change.new != "city_leader"
 
 
-def test_it_records_attendance_changes_per_member(alice, tree, members_a, people):
+def test_it_records_attendance_changes_per_member_in_the_line_of_the_save(alice, tree, members_a, people):
     data = record_post("collective", members=members_a)
     alice.post("/records/new/collective/", data)
     activity = Activity.objects.get()
     data = record_post("collective", members=members_a, held_on=activity.held_on, title=activity.title)
     data.update({"att-0-status": "excused", "att-0-reason": "因公出差"})
     assert alice.post(f"/records/{activity.pk}/edit/", data).status_code == 302
-    history = alice.get(f"/records/{activity.pk}/").context["history"]
-    row_change = next(e for e in history if members_a[0].name in e.subject and e.changes)
-    assert row_change.who == people.secretary_a
-    assert {c.new for c in row_change.changes} >= {"因公出差"}
+    latest = alice.get(f"/records/{activity.pk}/").context["history"][0]
+    assert latest.who == people.secretary_a
+    [group] = latest.groups
+    [change] = group.changes
+    assert change.label == members_a[0].name and "因公出差" in change.new
     assert activity.attendance.get(member=members_a[0]).status == "excused"
 
 

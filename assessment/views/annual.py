@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import selectors
 from ..evidence import evidence_for
 from ..forms import RankingFilterForm, RuleFormSet
+from ..history import rules_history
 from ..models import AssessmentRule, AssessmentRun
 from ..rules import CALCULATORS
-from ..services import assessment_rules_ensure
+from ..services import assessment_rules_ensure, assessment_rules_save
 from ..tasks import assessment_compute
 from .common import as_query, page_of, query_without_page, require_admin, require_scope
 
@@ -100,10 +101,9 @@ def rules(request):
         require_admin(request.user)
     formset = RuleFormSet(request.POST or None, queryset=queryset) if scope.is_admin else None
     if formset is not None and request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
+        assessment_rules_save(user=request.user, formset=formset)
         messages.success(request, _("Rules saved. Recompute a year to apply them."))
         return redirect("assessment:rules")
     return render(request, "assessment/rules.html", {
-        "rules": queryset, "formset": formset, "calculators": CALCULATORS,
+        "rules": queryset, "formset": formset, "calculators": CALCULATORS, "history": rules_history(),
     })

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from committees.scope import get_object_in_scope
 
 from .. import selectors, services
+from ..history import round_history
 from ..forms import ScoresForm, ScoreSheetForm, TestRoundForm
 from ..sheets import write_score_sheet
 from .common import figures_month, page_of, require_admin, require_scope
@@ -68,6 +69,7 @@ def round_detail(request, pk):
         "page": page_of(request, selectors.round_sittings(test_round)),
         "verification": verification,
         "can_score": scope.is_admin,
+        "history": round_history(test_round),
     })
 
 
@@ -82,7 +84,7 @@ def round_scores(request, pk):
     form = ScoresForm(request.POST or None, sittings=list(page.object_list), test_round=test_round)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.round_scores_enter(test_round=test_round, scores=form.scores())
+            saved = services.round_scores_enter(test_round=test_round, scores=form.scores(), user=request.user)
         except ValidationError as error:
             for sitting_id, problems in error.message_dict.items():  # keyed by sitting: put each at its field
                 form.add_error(f"score-{sitting_id}", problems)
@@ -102,7 +104,9 @@ def round_import(request, pk):
     form = ScoreSheetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.round_scores_import(test_round=test_round, file=form.cleaned_data["file"])
+            saved = services.round_scores_import(
+                test_round=test_round, file=form.cleaned_data["file"], user=request.user
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from committees.scope import get_object_in_scope
 
 from .. import selectors, services
+from ..history import task_history
 from ..forms import PracticalTaskForm, TaskFilterForm
 from .common import figures_month, page_of, query_without_page, require_scope
 
@@ -57,7 +58,7 @@ def _save(request, form, task=None):
     try:
         if task is None:
             return services.practical_task_create(committee=data["committee"], user=request.user, **fields)
-        return services.practical_task_update(task=task, **fields)
+        return services.practical_task_update(task=task, user=request.user, **fields)
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -74,6 +75,15 @@ def task_create(request):
         messages.success(request, _("Task saved."))
         return redirect("assessment:tasks")
     return render(request, "assessment/task_form.html", {"form": form, "task": None})
+
+
+@login_required
+def task_detail(request, pk):
+    scope = require_scope(request.user)
+    task = get_object_in_scope(selectors.practical_tasks_for(request.user).select_related("created_by"), pk=pk)
+    return render(request, "assessment/task_detail.html", {
+        "task": task, "history": task_history(task), "can_edit": scope.can_write_committee(task.committee),
+    })
 
 
 @login_required
