@@ -10,7 +10,7 @@ RULES_SHOWN = 50  # the rules page shows the latest changes; the admin keeps the
 
 def round_history(test_round):
     """The round's saves; the scores of one entry or import are one line, however many members it scored."""
-    sittings = Rows(TestSitting.history.filter(round_id=test_round.pk), _("Scores"), counted=_sittings_text)
+    sittings = Rows(TestSitting.history.filter(round_id=test_round.pk), _("person-tests"), counted=_sittings_text)
     return history_of(test_round, rows=[sittings])
 
 
