@@ -107,10 +107,9 @@ def rollup_dirty():
                 done += _rollup_year(year, [])
             except Exception as exc:
                 log.exception("recomputing %s failed; its months stay marked", year)
+                if not connection.is_usable():
+                    return done  # a broken connection: the next run (a new task) starts afresh
                 _record_failure(sorted(m for m in marked if m.year == year), exc)
-                if connection.vendor == "sqlite" or not connection.is_usable():
-                    connection.close()
-                    return done  # a broken connection: the next run starts afresh
     return done
 
 
