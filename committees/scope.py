@@ -3,7 +3,9 @@
 Every queryset that a view, an export, a list or a report reads is narrowed here, so that a record
 outside the user's scope is simply not found (404), the same as a record that does not exist.
 
-- administrator: everything;
+- Django superuser: everything (`is_admin`, the only global right);
+- administrator of C: C's subtree only: reads it as a leader, writes the records of every committee in it as
+  their secretary would, and administers it (`administers`); nothing outside it;
 - leader of C: C and everything under it (read);
 - auditor on C: C and everything under it (read; supervision narrows further where needed);
 - secretary of C: C itself (read and write).
@@ -27,6 +29,7 @@ class Scope:
     roots: list = field(default_factory=list)  # the committees the user's pages start from
     leader_paths: list = field(default_factory=list)  # of subtree_paths, those read as a leader
     auditor_paths: list = field(default_factory=list)  # of subtree_paths, those read as an auditor
+    admin_paths: list = field(default_factory=list)  # of subtree_paths, those the user administers
 
     @property
     def is_empty(self):
@@ -58,6 +61,14 @@ class Scope:
 
     def can_write_committee(self, committee):
         return self.is_admin or committee.id in self.write_ids
+
+    def administers(self, committee):
+        """Whether the user administers `committee`: a superuser anywhere, an administrator in their subtree."""
+        return self.is_admin or any(committee.path.startswith(p) for p in self.admin_paths)
+
+    @property
+    def administers_any(self):
+        return self.is_admin or bool(self.admin_paths)
 
     def writable_committees(self):
         if self.is_admin:
@@ -93,7 +104,10 @@ def scope_for(user):
     for role in user.roles.select_related("committee").order_by("committee__path"):
         committee = role.committee
         if role.kind == RoleKind.ADMIN:
-            scope.is_admin = True
+            # Scoped to the role's committee: a superuser (is_superuser) alone has global rights.
+            scope.admin_paths.append(committee.path)
+            scope.subtree_paths.append(committee.path)
+            scope.leader_paths.append(committee.path)
         elif role.kind in (RoleKind.LEADER, RoleKind.AUDITOR):
             scope.subtree_paths.append(committee.path)
             (scope.leader_paths if role.kind == RoleKind.LEADER else scope.auditor_paths).append(committee.path)
@@ -102,6 +116,11 @@ def scope_for(user):
             scope.write_ids.add(committee.id)
         if committee not in scope.roots:
             scope.roots.append(committee)
+    if scope.admin_paths and not scope.is_admin:
+        # Like a secretary of each committee in the subtree (one query, ids only).
+        scope.write_ids.update(
+            Committee.objects.filter(committees_q(paths=scope.admin_paths)).values_list("id", flat=True)
+        )
     if scope.is_admin and not scope.roots:
         scope.roots = list(Committee.get_root_nodes())
     user._studygroup_scope = scope

@@ -1,11 +1,10 @@
 """Access rules shared by the assessment pages.
 
 Anonymous: the login page (login_required). No scope at all: 404 on every page, as if the page did
-not exist. A reader who may see a page but not change it: 403. Out-of-scope objects: 404.
+not exist. A user who may not do something gets 404, the same answer as for what does not exist (DOMAIN.md).
 """
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 
@@ -25,10 +24,11 @@ def require_scope(user):
 
 
 def require_admin(user):
-    """Only administrators (the propaganda department) draw test rounds and edit rules."""
+    """Only system administrators (superusers of the propaganda department) draw test rounds and edit the
+    city-wide rules; anyone else is answered as if the page did not exist."""
     scope = require_scope(user)
     if not scope.is_admin:
-        raise PermissionDenied
+        raise Http404
     return scope
 
 

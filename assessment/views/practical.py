@@ -1,8 +1,9 @@
 """Practical-matter task pages: the list with its completion rate, and create/edit for secretaries."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -69,7 +70,7 @@ def _save(request, form, task=None):
 def task_create(request):
     scope = require_scope(request.user)
     if not (scope.is_admin or scope.write_ids):
-        raise PermissionDenied
+        raise Http404
     form = PracticalTaskForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and _save(request, form):
         messages.success(request, _("Task saved."))
@@ -92,7 +93,7 @@ def task_edit(request, pk):
     scope = require_scope(request.user)
     task = get_object_in_scope(selectors.practical_tasks_for(request.user), pk=pk)
     if not scope.can_write_committee(task.committee):
-        raise PermissionDenied
+        raise Http404
     form = PracticalTaskForm(request.POST or None, instance=task, user=request.user)
     if request.method == "POST" and form.is_valid() and _save(request, form, task):
         messages.success(request, _("Task saved."))

@@ -16,7 +16,8 @@ def home(request):
         "has_scope": not scope.is_empty,
         "roots": scope.roots,
         "writes": writes,
-        "secretary_of": list(writable_committees(request.user)) if scope.write_ids and not scope.is_admin else [],
+        # An administrator writes for a whole subtree: their roots say where, not a list of every committee.
+        "secretary_of": list(writable_committees(request.user)) if scope.write_ids and not scope.administers_any else [],
         "quick_add": quick_add_kinds() if writes else [],
         "latest": latest_records(request.user) if not scope.is_empty else [],
         "counts": month_counts(request.user) if not scope.is_empty else [],

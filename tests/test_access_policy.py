@@ -1,0 +1,109 @@
+"""One access policy (issue 9, first slice).
+
+An administrator role is scoped to its committee's subtree: a county administrator reads, writes and
+administers county A and everything under it, and nothing of sibling county B (404, like a record that does not
+exist); a Django superuser alone keeps global rights. A user with no role gets a clear page on the portal's home.
+"""
+import pytest
+from django.test import Client
+
+from committees.models import RoleKind
+from committees.scope import scope_for
+from sessions_app.models import Activity, Attachment
+from sessions_app.testing import png_upload, record_post
+
+from .factories import ActivityFactory, user_with_role
+
+
+@pytest.fixture
+def county_admin(tree):
+    return user_with_role(tree.county_a, RoleKind.ADMIN, username="ada")
+
+
+@pytest.fixture
+def records(tree, people):
+    made = {}
+    for name in ("county_a", "grassroots_a1", "county_b"):
+        activity = ActivityFactory(committee=getattr(tree, name), title=f"{name}-记录")
+        Attachment.objects.create(
+            activity=activity, file=png_upload(), original_name="sign-in.png", content_type="image/png", size=10,
+        )
+        made[name] = activity
+    return made
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_scopes_the_administrator_role_to_its_subtree(tree, county_admin):
+    scope = scope_for(county_admin)
+    assert not scope.is_admin
+    assert scope.admin_paths == [tree.county_a.path]
+    assert scope.administers(tree.county_a) and scope.administers(tree.grassroots_a1)
+    assert not scope.administers(tree.county_b) and not scope.administers(tree.city)
+    assert scope.can_write_committee(tree.grassroots_a1) and not scope.can_write_committee(tree.county_b)
+    assert not scope.can_read_committee(tree.county_b) and not scope.can_read_committee(tree.city)
+    assert set(scope.writable_committees().values_list("code", flat=True)) == {"county-a", "county-a-g1"}
+
+
+def test_it_keeps_global_rights_for_a_superuser_only(tree, people):
+    scope = scope_for(people.admin)
+    assert scope.is_admin and scope.administers(tree.county_b) and scope.can_write_committee(tree.county_b)
+
+
+@pytest.mark.parametrize("url", ["/records/{pk}/", "/records/{pk}/edit/", "/attachments/{attachment}/"])
+def test_it_answers_404_for_another_countys_record_pages(records, county_admin, url):
+    other = records["county_b"]
+    client = client_for(county_admin)
+    assert client.get(url.format(pk=other.pk, attachment=other.attachments.get().pk)).status_code == 404
+
+
+def test_it_refuses_to_change_or_delete_another_countys_record(records, county_admin):
+    other = records["county_b"]
+    client = client_for(county_admin)
+    assert client.post(f"/records/{other.pk}/edit/", {**record_post("collective"), "title": "改掉"}).status_code == 404
+    assert client.post(f"/records/{other.pk}/delete/").status_code == 404
+    other.refresh_from_db()
+    assert other.title == "county_b-记录"
+
+
+@pytest.mark.parametrize("url", ["/records/", "/records/?export=csv", "/"])
+def test_it_leaves_another_countys_rows_out_of_lists_and_exports(records, county_admin, url):
+    response = client_for(county_admin).get(url)
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8-sig", errors="replace")
+    assert "county_a-记录" in body or url == "/"
+    assert "county_b-记录" not in body
+
+
+def test_it_refuses_the_dashboard_of_another_county(records, county_admin):
+    client = client_for(county_admin)
+    assert client.get("/reports/", {"committee": "county-b"}).status_code == 404
+    assert client.get("/reports/", {"committee": "city"}).status_code == 404
+    assert client.get("/reports/drill/study_sessions/", {"committee": "county-b"}).status_code == 404
+    assert client.get("/reports/", {"committee": "county-a"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["county_a", "grassroots_a1"])
+def test_it_lets_the_county_administrator_do_everything_in_its_subtree(records, county_admin, name):
+    own = records[name]
+    client = client_for(county_admin)
+    assert client.get(f"/records/{own.pk}/").status_code == 200
+    assert client.get(f"/records/{own.pk}/edit/").status_code == 200
+    assert client.get(f"/attachments/{own.attachments.get().pk}/").status_code == 200
+    assert Activity.objects.writable_by(county_admin).filter(pk=own.pk).exists()
+    assert client.post(f"/records/{own.pk}/delete/").status_code == 302
+    assert not Activity.objects.filter(pk=own.pk).exists()
+
+
+def test_it_lets_the_county_administrator_log_a_record_for_a_committee_under_it(tree, county_admin):
+    client = client_for(county_admin)
+    data = {**record_post("collective"), "committee": tree.grassroots_a1.pk, "title": "镇里的学习"}
+    assert client.post("/records/new/collective/", data).status_code == 302
+    assert Activity.objects.get(title="镇里的学习").committee == tree.grassroots_a1
+    data = {**record_post("collective"), "committee": tree.county_b.pk, "title": "乙县的学习"}
+    client.post("/records/new/collective/", data)
+    assert not Activity.objects.filter(title="乙县的学习").exists()
