@@ -2,7 +2,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from committees.models import Committee
+from committees.models import Committee, RoleKind, User
 from committees.scope import get_object_in_scope, scope_for
 
 from .models import (
@@ -123,3 +123,12 @@ def topics_of(activity):
     return list(activity.plan_topics.select_related("plan").order_by("plan__year", "order", "id"))
 
 
+
+
+def administrators_to_ask(*, limit=5):
+    """Whom a user with no role asks for one: administrators of a top committee, then system administrators."""
+    top_admins = Q(roles__kind=RoleKind.ADMIN, roles__committee__depth=1)
+    return list(
+        User.objects.filter(is_active=True).filter(top_admins | Q(is_superuser=True))
+        .distinct().order_by("-is_superuser", "username")[:limit]
+    )

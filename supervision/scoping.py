@@ -1,6 +1,7 @@
 """Who sees what in supervision, on top of committees/scope.py.
 
-- administrator: everything;
+- superuser: everything (`is_admin`);
+- administrator of C: as a leader of C and a secretary of every committee in C's subtree (`admin_paths`);
 - leader of C: filings, visits (submitted) and rectifications of C's subtree;
 - secretary of C: C's filings, and C's visits and rectifications once the visit is submitted (not drafts);
 - auditor: the filings of the committees they may visit (their Auditor profile's subtrees; without a profile,
@@ -16,7 +17,8 @@ from committees.scope import committees_q, scope_for
 @dataclass
 class SupervisionScope:
     is_admin: bool = False
-    leader_paths: list = field(default_factory=list)
+    leader_paths: list = field(default_factory=list)  # administrators' subtrees included
+    admin_paths: list = field(default_factory=list)  # subtrees the user administers (committees/scope.py)
     secretary_ids: set = field(default_factory=set)
     auditor: object = None  # the user's active Auditor profile, if any
     auditor_paths: list = field(default_factory=list)  # subtrees the auditor may visit
@@ -43,7 +45,8 @@ def supervision_scope(user):
 
     base = scope_for(user)
     scope = SupervisionScope(
-        is_admin=base.is_admin, leader_paths=list(base.leader_paths), secretary_ids=set(base.write_ids)
+        is_admin=base.is_admin, leader_paths=list(base.leader_paths), admin_paths=list(base.admin_paths),
+        secretary_ids=set(base.write_ids),
     )
     profile = Auditor.objects.filter(user=user).first()
     if profile is None:

@@ -107,3 +107,17 @@ def test_it_lets_the_county_administrator_log_a_record_for_a_committee_under_it(
     data = {**record_post("collective"), "committee": tree.county_b.pk, "title": "乙县的学习"}
     client.post("/records/new/collective/", data)
     assert not Activity.objects.filter(title="乙县的学习").exists()
+
+
+def test_it_tells_a_user_with_no_role_whom_to_ask(tree, people):
+    response = client_for(people.outsider).get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="sg-no-role"' in body
+    assert people.admin.full_name in body  # the superuser, one of the administrators to ask
+    assert 'href="/records/new/' not in body
+
+
+def test_it_gives_a_user_with_a_role_the_usual_home(tree, county_admin):
+    body = client_for(county_admin).get("/").content.decode()
+    assert 'id="sg-no-role"' not in body and 'href="/records/new/' in body
