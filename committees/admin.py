@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .accounts import user_password_reset_temporary
 from .models import Campaign, Committee, Member, Role, Theme, User
 
 
@@ -31,8 +33,21 @@ class RoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
-    list_display = ["username", "full_name", "is_active", "is_superuser"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ["full_name"]}),)
+    list_display = ["username", "full_name", "is_active", "is_superuser", "must_change_password"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ["full_name", "must_change_password"]}),)
+    actions = ["reset_to_temporary_password"]
+
+    @admin.action(description=_("Reset password to a temporary one (to be changed at next login)"))
+    def reset_to_temporary_password(self, request, queryset):
+        # The temporary passwords are shown once, to the administrator, who hands them over in person.
+        for user in queryset:
+            password = user_password_reset_temporary(user=user)
+            self.message_user(
+                request,
+                gettext("Temporary password for %(username)s: %(password)s (to be changed at next login)")
+                % {"username": user.username, "password": password},
+                messages.WARNING,
+            )
 
 
 @admin.register(Campaign)

@@ -105,6 +105,9 @@ class Member(models.Model):
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    # Set when an administrator gives a temporary password; committees.accounts keeps the user on the
+    # password change page until they choose their own.
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -4,6 +4,7 @@ Embedded default (nothing set): SQLite file under var/, Celery tasks run in-proc
 DEBUG off. Set DATABASE_URL for PostgreSQL and REDIS_URL for a real Celery broker.
 """
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "treebeard",
     "simple_history",
+    "axes",
     "committees",
     "sessions_app",
     "reports",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "committees.accounts.MustChangePasswordMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "studygroup.urls"
@@ -87,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "committees.context_processors.scope",
+                "committees.accounts.support",
             ],
         },
     },
@@ -107,6 +112,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for the cool-off time; a successful login clears the count.
+# An administrator releases a lockout early with `manage.py axes_reset` or in the admin (Access attempts).
+AUTHENTICATION_BACKENDS = [
+    "committees.accounts.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Whom to ask when stuck (login, lockout and reset pages); empty: the Propaganda Department's administrator.
+SUPPORT_CONTACT = envstr("SUPPORT_CONTACT", "")
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 24, minimum=1, maximum=24 * 7) * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "sessions_app:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from committees import accounts
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The portal's password change and reset confirm also clear a forced change (committees/accounts.py).
+    path("accounts/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
