@@ -10,23 +10,40 @@ from sessions_app.models import Activity
 from . import services
 from .models import FILING_KINDS, Auditor, Filing, StrataMode
 
+DEMO_AUDITOR = "auditor"  # the README's demo login
 DEMO_AUDITOR_HOME = "d-xuanchuan"  # 市委宣传部: its auditors may visit every other unit of the city
 
 
 def build_default_supervision(tree):
     """The demo `auditor` gets a pool profile and a fresh draw, so a newcomer sees assigned visits at once."""
     root = tree["qqhr"]
-    user = User.objects.get(username="auditor")
-    auditor = Auditor.objects.create(user=user, home_committee=tree[DEMO_AUDITOR_HOME], workload_limit=12)
-    auditor.may_visit.add(root)
+    demo_auditor_profile(tree, root)
     today = timezone.localdate()
     _file_recent_sessions(root, today)
+    give_upcoming_work(tree, root)
+
+
+def demo_auditor_profile(tree, root):
+    """The demo login `auditor` in the auditor pool (home 市委宣传部, may visit the whole city); None without it."""
+    user = User.objects.filter(username=DEMO_AUDITOR).first()
+    if user is None:
+        return None
+    home = tree.get(DEMO_AUDITOR_HOME) or min((c for c in tree.values() if c.depth == 2), key=lambda c: c.path)
+    auditor, created = Auditor.objects.get_or_create(user=user, defaults={"home_committee": home, "workload_limit": 12})
+    if created:
+        auditor.may_visit.add(root)
+    return auditor
+
+
+def give_upcoming_work(tree, root):
+    """Upcoming filed sessions of the county-level groups and a draw over the weeks around today."""
+    today = timezone.localdate()
     _file_upcoming_sessions(tree, today)
-    admin = User.objects.get(username="admin")
     try:
         services.draw_create(
-            user=admin, root=root, period_start=today - datetime.timedelta(days=21),
-            period_end=today + datetime.timedelta(days=21), strata=StrataMode.COUNTY, size=8, seed=20261126,
+            user=User.objects.filter(username="admin").first(), root=root,
+            period_start=today - datetime.timedelta(days=21), period_end=today + datetime.timedelta(days=21),
+            strata=StrataMode.COUNTY, size=8, seed=20261126,
         )
     except ValidationError:
         pass  # a demo without enough filings simply has no draw

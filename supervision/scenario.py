@@ -4,6 +4,8 @@
   plus a few filed sessions that were never held;
 - an auditor pool (巡听旁听人员库) homed in city departments, each allowed to visit the whole city;
 - one random draw (December) made by the real service, so its assignments can be verified;
+- the README's demo login `auditor` in the pool (first, so the draws reach it) and, for today, upcoming filed
+  sessions with a draw, so that auditor has visits to make on their first page;
 - T12: 1,215 submitted sit-in visits to study sessions and outreach lectures, never by a conflicted auditor;
 - T14: every depth-2 group (counties, districts, city departments) visited at least once;
 - ratings on the checklist, findings on about two visits in five, rectification items mostly closed.
@@ -21,6 +23,7 @@ from committees.models import Role, RoleKind, User
 from sessions_app.models import Activity, ActivityKind, Attendance, AttendanceStatus
 
 from . import services
+from .demo import DEMO_AUDITOR, demo_auditor_profile, give_upcoming_work
 from .models import (
     FILING_KINDS, Assignment, Auditor, ChecklistItem, Filing, Rating, Rectification, StrataMode, Visit, VisitStatus,
 )
@@ -55,6 +58,8 @@ def extend_qiqihar_2021(tree, stdout):
     draw = _december_draw(root)
     visits = _visits(tree, root, sessions, filings, auditors, draw, rng)
     ratings, rects = _ratings_and_rectifications(visits, rng)
+    if any(a.user.username == DEMO_AUDITOR for a in auditors):
+        give_upcoming_work(tree, root)
     depth2 = [c for c in tree.values() if c.depth == 2]
     covered = {v.committee_id for v in visits} & {c.pk for c in depth2}
     stdout.write(
@@ -84,6 +89,7 @@ def _auditor_pool(tree, root):
     homes = sorted((c for c in tree.values() if c.depth == 2), key=lambda c: (not c.code.startswith("d-"), c.path))
     if not homes:
         return []
+    demo = demo_auditor_profile(tree, root)  # the README's login, before the others: the lowest id wins ties
     password = make_password(AUDITOR_PASSWORD)
     users = User.objects.bulk_create([
         User(username=f"auditor{i + 1:02d}", full_name=f"巡听员{i + 1:02d}", password=password)
@@ -96,7 +102,8 @@ def _auditor_pool(tree, root):
     Auditor.may_visit.through.objects.bulk_create(
         [Auditor.may_visit.through(auditor_id=a.pk, committee_id=root.pk) for a in auditors]
     )
-    return list(Auditor.objects.filter(pk__in=[a.pk for a in auditors]).select_related("home_committee"))
+    ids = [a.pk for a in auditors] + ([demo.pk] if demo is not None else [])
+    return list(Auditor.objects.filter(pk__in=ids).select_related("home_committee", "user").order_by("pk"))
 
 
 def _december_draw(root):

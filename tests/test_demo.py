@@ -1,4 +1,5 @@
 """`load_demo` (what `make run` loads) gives every role a living portal, and refuses to clobber data."""
+import re
 from io import StringIO
 
 import pytest
@@ -57,3 +58,26 @@ def test_it_refuses_to_load_over_existing_data_unless_asked(demo):
         call_command("load_demo", stdout=StringIO())
     call_command("load_demo", if_empty=True, stdout=StringIO())
     assert Committee.objects.filter(code="qqhr").count() == 1
+
+
+# The README's demo logins and what their first page after login (LOGIN_REDIRECT_URL) must offer.
+FIRST_PAGE_WORK = {
+    "admin": [r'href="/records/new/', r'href="/records/\d+/"'],
+    "city_leader": [r'href="/records/\d+/"', r'href="/reports/'],
+    "county_leader": [r'href="/records/\d+/"', r'href="/reports/'],
+    "city_secretary": [r'href="/records/new/', r'href="/records/\d+/"'],
+    "secretary": [r'href="/records/new/', r'href="/records/\d+/"'],
+    "auditor": [r'data-testid="my-assignments"', r'href="/supervision/assignments/\d+/visit/"'],
+}
+
+
+@pytest.mark.parametrize("username", sorted(FIRST_PAGE_WORK))
+def test_it_gives_every_demo_login_real_work_on_its_first_page(demo, username):
+    client = Client()
+    assert client.login(username=username, password="demo12345")
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="sg-no-role"' not in body
+    for pattern in FIRST_PAGE_WORK[username]:
+        assert re.search(pattern, body), (username, pattern)

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from committees.scope import scope_for
@@ -14,6 +14,9 @@ def home(request):
     if scope.is_empty:
         # The first page after login: say plainly why there is nothing here and whom to ask.
         return render(request, "sessions_app/no_role.html", {"administrators": administrators_to_ask()})
+    if scope.auditor_paths and not (scope.is_admin or scope.write_ids or scope.leader_paths):
+        # An auditor's work (assigned visits, filed sessions) is in supervision: start there.
+        return redirect("supervision:home")
     writes = bool(scope.write_ids) or scope.is_admin
     context = {
         "roots": scope.roots,
