@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from committees.models import Committee, RoleKind
+from committees.scope import scope_for
 
 from . import metrics as registry
 from . import outline, outline_defaults
@@ -104,13 +105,8 @@ def default_outline(year, language):
 
 
 def administers(user, committee):
-    """A superuser, or an administrator role on the committee or a committee above it. (An administrator role
-    reads everything today — committees/scope.py — but an outline belongs to the administrator's own subtree.)"""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return _holds_role_above(user, committee, (RoleKind.ADMIN,))
+    """A superuser, or an administrator role on the committee or a committee above it (committees/scope.py)."""
+    return scope_for(user).administers(committee)
 
 
 def may_publish(user, committee):

@@ -116,3 +116,22 @@ def test_it_reports_full_coverage_of_sit_in_visits_in_the_bulletin(scenario):
         text = " ".join(bulletin.build(city, datetime.date(2021, 12, 1)).paragraphs)
     assert "1,215 study sessions and outreach lectures" in text
     assert "covering every county-level and city-department study group" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["auditor", "secretary", "county_leader"])
+def test_it_gives_the_scenarios_demo_logins_real_work_on_their_first_page(scenario, username):
+    """The README's logins in the 2021 scenario: the auditor is in the pool with a visit to make (issue 9)."""
+    import re
+
+    from django.test import Client
+
+    from committees.models import User
+
+    from .test_demo import FIRST_PAGE_WORK
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    body = client.get("/", follow=True).content.decode()
+    for pattern in FIRST_PAGE_WORK[username]:
+        assert re.search(pattern, body), (username, pattern)
