@@ -121,3 +121,41 @@ def test_it_tells_a_user_with_no_role_whom_to_ask(tree, people):
 def test_it_gives_a_user_with_a_role_the_usual_home(tree, county_admin):
     body = client_for(county_admin).get("/").content.decode()
     assert 'id="sg-no-role"' not in body and 'href="/records/new/' in body
+
+
+def test_it_keeps_another_countys_supervision_out_of_a_county_administrators_reach(tree, people, county_admin):
+    from supervision.models import Rectification
+
+    from .supervision_factories import make_auditor, make_filing, make_visit
+
+    fred = make_auditor(people.auditor, home=tree.city, may_visit=[tree.city])
+    own_filing, other_filing = make_filing(tree.county_a, topic="甲县报备"), make_filing(tree.county_b, topic="乙县报备")
+    own, other = (make_visit(fred, c, findings="记录不全", rectifications=1) for c in (tree.grassroots_a1, tree.county_b))
+    client = client_for(county_admin)
+    assert client.get(f"/supervision/filings/{other_filing.pk}/").status_code == 404
+    assert client.get(f"/supervision/visits/{other.pk}/").status_code == 404
+    other_rect = Rectification.objects.get(visit=other)
+    assert client.get(f"/supervision/rectifications/{other_rect.pk}/").status_code == 404
+    assert client.post(f"/supervision/rectifications/{other_rect.pk}/close/", {"evidence_note": "x"}).status_code == 404
+    assert client.get(f"/supervision/filings/{own_filing.pk}/").status_code == 200
+    assert client.get(f"/supervision/visits/{own.pk}/").status_code == 200
+    listed = client.get("/supervision/filings/").content.decode()
+    assert "甲县报备" in listed and "乙县报备" not in listed
+
+
+def test_it_lets_a_county_administrator_create_and_edit_tasks_only_in_its_subtree(tree, people, county_admin):
+    from assessment.models import PracticalTask
+
+    client = client_for(county_admin)
+    data = {"committee": tree.county_b.pk, "title": "越权", "due_on": "2021-12-01", "status": "planned"}
+    client.post("/assessment/tasks/new/", data)
+    assert not PracticalTask.objects.filter(title="越权").exists()
+    data.update(committee=tree.grassroots_a1.pk, title="镇里的实事")
+    assert client.post("/assessment/tasks/new/", data).status_code == 302
+    own = PracticalTask.objects.get(title="镇里的实事")
+    other = PracticalTask.objects.create(committee=tree.county_b, level="county", title="乙县实事", due_on=own.due_on)
+    assert client.get(f"/assessment/tasks/{own.pk}/edit/").status_code == 200
+    assert client.get(f"/assessment/tasks/{other.pk}/").status_code == 404
+    assert client.get(f"/assessment/tasks/{other.pk}/edit/").status_code == 404
+    assert "乙县实事" not in client.get("/assessment/tasks/").content.decode()
+    assert "乙县实事" in client_for(people.admin).get("/assessment/tasks/").content.decode()  # a superuser's list
