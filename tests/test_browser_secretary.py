@@ -38,7 +38,12 @@ def test_it_logs_a_lecture_with_a_photo_and_finds_it_in_the_archive(browser_page
     assert page.locator("h1").inner_text().strip().endswith("宣讲党的二十大精神进社区")
     assert page.get_by_text("受众86人").first.is_visible()
     thumbnail = page.locator(f'img[src="/attachments/{activity.attachments.get().pk}/"]')
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 64
+    # Wait for the image itself (it may still be loading when the page's load event has fired).
+    assert thumbnail.evaluate(
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth));"
+        " img.addEventListener('error', () => done(0)); })"
+    ) == 64
 
     page.goto("/records/")
     page.fill("#id_q", "二十大")
