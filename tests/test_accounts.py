@@ -146,3 +146,13 @@ def test_it_forces_a_change_after_an_administrator_reset(people):
     alice.refresh_from_db()
     assert not alice.must_change_password
     assert client.get(reverse("sessions_app:home")).status_code == 200
+
+
+def test_it_reads_the_lockout_numbers_from_the_environment_strictly(tmp_path):
+    from .test_settings import run_with_env
+
+    show = "import django;django.setup();from django.conf import settings as s;print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    result = run_with_env(tmp_path, args=("-c", show), SECRET_KEY="x" * 50, LOGIN_FAILURE_LIMIT="3", LOGIN_COOLOFF_MINUTES="60")
+    assert result.stdout.split() == ["3", "1:00:00"], result.stderr
+    result = run_with_env(tmp_path, args=("-c", show), SECRET_KEY="x" * 50, LOGIN_FAILURE_LIMIT="five")
+    assert result.returncode != 0 and "LOGIN_FAILURE_LIMIT='five' is not an integer" in result.stderr
