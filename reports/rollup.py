@@ -53,6 +53,7 @@ STAGE = "reports_tmp_stage"
 DELTA = "reports_tmp_delta"
 STAGE_MONTHS = "reports_tmp_stage_months"
 NEW = "reports_tmp_new"
+DIFF = "reports_tmp_diff"
 SCRATCH = "reports_tmp_verify"
 ADVISORY_LOCK_NAMESPACE = 20211231  # pg_advisory_xact_lock(namespace, year)
 BACKOFF_MAX = timedelta(hours=1)
@@ -325,7 +326,6 @@ def _write_month(month, monthly_sql):
             f"SELECT p.committee_id, p.metric, 0, 0, p.own_ytd, p.subtree_ytd FROM {table} p WHERE p.month = %s"
         )
         params.append(previous_month(month))
-    same_key = f"n.committee_id = {table}.committee_id AND n.metric = {table}.metric"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {NEW}")
         cursor.execute(
@@ -336,22 +336,29 @@ def _write_month(month, monthly_sql):
         )
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {NEW}")
+        # One join of the new rows with the stored ones finds the difference (usually a handful of rows);
+        # the three writes then touch only those, by primary key.
+        cursor.execute(f"DELETE FROM {DIFF}")
         cursor.execute(
-            f"DELETE FROM {table} WHERE {table}.month = %s AND NOT EXISTS (SELECT 1 FROM {NEW} n WHERE {same_key})",
+            f"INSERT INTO {DIFF} (id, committee_id, metric, own, subtree, own_ytd, subtree_ytd) "
+            f"SELECT v.id, COALESCE(n.committee_id, v.committee_id), COALESCE(n.metric, v.metric), "
+            f"n.own, n.subtree, n.own_ytd, n.subtree_ytd FROM {NEW} n FULL OUTER JOIN "
+            f"(SELECT id, committee_id, metric, own, subtree, own_ytd, subtree_ytd FROM {table} WHERE month = %s) v "
+            f"ON v.committee_id = n.committee_id AND v.metric = n.metric "
+            f"WHERE v.id IS NULL OR n.committee_id IS NULL OR v.own <> n.own OR v.subtree <> n.subtree "
+            f"OR v.own_ytd <> n.own_ytd OR v.subtree_ytd <> n.subtree_ytd",
             [month],
         )
+        cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT d.id FROM {DIFF} d WHERE d.own IS NULL)")
         cursor.execute(
-            f"UPDATE {table} SET own = n.own, subtree = n.subtree, own_ytd = n.own_ytd, subtree_ytd = n.subtree_ytd "
-            f"FROM {NEW} n WHERE {table}.month = %s AND {same_key} AND ({table}.own <> n.own "
-            f"OR {table}.subtree <> n.subtree OR {table}.own_ytd <> n.own_ytd OR {table}.subtree_ytd <> n.subtree_ytd)",
-            [month],
+            f"UPDATE {table} SET own = d.own, subtree = d.subtree, own_ytd = d.own_ytd, subtree_ytd = d.subtree_ytd "
+            f"FROM {DIFF} d WHERE {table}.id = d.id AND d.own IS NOT NULL"
         )
         cursor.execute(
             f"INSERT INTO {table} (committee_id, month, metric, own, subtree, own_ytd, subtree_ytd) "
-            f"SELECT n.committee_id, %s, n.metric, n.own, n.subtree, n.own_ytd, n.subtree_ytd FROM {NEW} n "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} v WHERE v.month = %s AND v.committee_id = n.committee_id "
-            f"AND v.metric = n.metric) ORDER BY n.committee_id, n.metric",
-            [month, month],
+            f"SELECT d.committee_id, %s, d.metric, d.own, d.subtree, d.own_ytd, d.subtree_ytd FROM {DIFF} d "
+            f"WHERE d.id IS NULL ORDER BY d.committee_id, d.metric",
+            [month],
         )
 
 
@@ -445,6 +452,10 @@ class _temporary_tables:
                 f"CREATE TEMPORARY TABLE {STAGE_MONTHS} "
                 f"(committee_id bigint, month date, metric varchar(100), own bigint, subtree bigint)"
             )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {DIFF} (id bigint, committee_id bigint, metric varchar(100), own bigint, "
+                f"subtree bigint, own_ytd bigint, subtree_ytd bigint)"
+            )
             for name in (STAGE, DELTA):
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {name} (committee_id bigint, metric varchar(100), own bigint, subtree bigint)"
@@ -468,7 +479,7 @@ class _temporary_tables:
 
     def _drop(self):
         with connection.cursor() as cursor:
-            for name in (CLOSURE, OWN_TABLE, STAGE, STAGE_MONTHS, DELTA, NEW):
+            for name in (CLOSURE, OWN_TABLE, STAGE, STAGE_MONTHS, DELTA, NEW, DIFF):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
