@@ -129,6 +129,11 @@ def _save_rows(results):
         label = (f"embedded save while the recompute it woke runs, p50 / p95 (ms; {during['overlapped']} of "
                  f"{during['n']} overlapped it)")
         rows.append(_save_row(label, during, off=False))
+    settle = saves.get("first_after_recompute")
+    if settle and settle.get("p50_ms"):
+        rows.append(("… for reference: the first save after a recompute (triggers, no wake-up), p50 / p95 (ms)",
+                     f"{_fmt(settle['p50_ms'])} / {_fmt(settle['p95_ms'])} ms ({_fmt(settle.get('ratio_p50'), '×')} / "
+                     f"{_fmt(settle.get('ratio_p95'), '×')} off)", "—", _met(None)))
     return rows
 
 
