@@ -1,12 +1,13 @@
 """The committee tree, its study-group members, users and their roles, campaigns and themes."""
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet, MP_NodeManager
 
-from studygroup.dates import PlanningDate, founding_check
+from studygroup.dates import LoggedDate, PlanningDate, founding_check
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,39}$",
@@ -88,8 +89,16 @@ class Member(models.Model):
     )
     name = models.CharField(_("name"), max_length=60)
     position = models.CharField(_("position"), max_length=120, blank=True)
+    # Kept as a column (many readers filter on it): on the roster today. The roster's services derive it from
+    # left_on (a member who has left is not active); rows written before the dates existed keep their flag.
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    is_leader = models.BooleanField(_("leadership member"), default=False)
+    joined_on = models.DateField(
+        _("joined on"), null=True, blank=True, validators=[LoggedDate()],
+        help_text=_("Leave empty when the member has always been in the group."),
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[LoggedDate()])
 
     history = HistoricalRecords()
 
@@ -98,6 +107,20 @@ class Member(models.Model):
         verbose_name_plural = _("study-group members")
         ordering = ["committee", "order", "id"]
         indexes = [models.Index(fields=["committee", "active"])]
+        constraints = [
+            founding_check("member_dates_after_founding", optional=["joined_on", "left_on"]),
+            models.CheckConstraint(
+                condition=models.Q(joined_on__isnull=True) | models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="member_leaves_after_joining",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("A member cannot leave before joining: enter a date on or after %(joined)s.")
+                                   % {"joined": self.joined_on.isoformat()}})
 
     def __str__(self):
         return f"{self.name}（{self.position}）" if self.position else self.name

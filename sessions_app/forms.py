@@ -4,11 +4,13 @@
 rows, the files) and validates them together, because attendance depends on the committee and the
 date typed in the record form.
 """
+import datetime
 import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -401,16 +403,31 @@ class ArticleListForm(forms.Form):
         return articles
 
 
-def members_for(committee, activity=None):
-    """Active members, plus anyone already on this record's attendance (they may have left since)."""
+def members_for(committee, activity=None, on=None):
+    """The roster on the day `on` (today when not given), plus anyone already on this record's attendance.
+
+    On the roster that day: joined on or before it (or always) and not yet left (left on or after it). A member
+    with no leaving date who is no longer active (marked so before the roster kept dates) is not offered.
+    """
     if committee is None:
         return {}
+    on = on or timezone.localdate()
     members = Member.objects.filter(committee=committee)
+    joined = Q(joined_on__isnull=True) | Q(joined_on__lte=on)
+    staying = Q(left_on__gte=on) | Q(left_on__isnull=True, active=True)
+    on_roster = members.filter(joined & staying)
     if activity is not None and activity.pk:
-        members = members.filter(active=True) | members.filter(attendance__activity=activity)
-    else:
-        members = members.filter(active=True)
-    return {m.id: m for m in members.distinct().order_by("order", "id")}
+        on_roster = on_roster | members.filter(attendance__activity=activity)
+    return {m.id: m for m in on_roster.distinct().order_by("order", "id")}
+
+
+def _as_date(value):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 class RecordEntry:
@@ -421,7 +438,7 @@ class RecordEntry:
 
     def __init__(
         self, *, kind, writable_committees, sole_committee=None, data=None, files=None, instance=None,
-        initial_committee=None,
+        initial_committee=None, initial_held_on=None,
     ):
         self.kind = kind
         self.instance = instance or Activity(kind=kind)
@@ -429,6 +446,8 @@ class RecordEntry:
         fixed = self.instance.committee if editing else sole_committee
         form_class = activity_form_class(kind, with_committee=fixed is None)
         initial = {"committee": initial_committee} if fixed is None and initial_committee else {}
+        if initial_held_on and not editing:
+            initial["held_on"] = initial_held_on  # a new record opened for a given day (?held_on=)
         self.form = form_class(
             data, files, instance=self.instance, kind=kind, committee=fixed,
             writable_committees=writable_committees, initial=initial,
@@ -454,11 +473,20 @@ class RecordEntry:
                 self.form.fields["article_count"].help_text = _("Counted from the articles listed below.")
         self.attendance = None
         if kind in ATTENDANCE_KINDS:
-            members = members_for(committee, self.instance if editing else None)
+            members = members_for(committee, self.instance if editing else None, on=self._session_date(data))
             self.attendance = AttendanceFormSet(
                 data, prefix=self.prefix_attendance, members=members,
                 initial=None if data is not None else self._initial_rows(members),
             )
+
+    def _session_date(self, data):
+        """The day whose roster is offered: the posted date, else the record's, else the form's initial (today)."""
+        if data is not None:
+            try:
+                return self.form.fields["held_on"].clean(data.get("held_on"))
+            except ValidationError:
+                pass
+        return self.instance.held_on or _as_date(self.form.initial.get("held_on"))
 
     def _posted_committee(self, data, writable_committees):
         if data is None or "committee" not in self.form.fields:

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from committees.scope import scope_for
+from studygroup.dates import SessionDate
 
 from ..closing import closes_at
 from ..forms import CorrectionReasonForm, RecordEntry
@@ -66,6 +68,7 @@ def record_create(request, kind):
     initial_committee = _initial_committee(request, committees) if sole is None else None
     entry = RecordEntry(
         kind=kind, writable_committees=committees, sole_committee=sole, initial_committee=initial_committee,
+        initial_held_on=_initial_held_on(request),
         data=request.POST if request.method == "POST" else None,
         files=request.FILES if request.method == "POST" else None,
     )
@@ -88,6 +91,16 @@ def _initial_committee(request, committees):
         return committees.get(pk=int(request.GET.get("committee", "")))
     except (ValueError, committees.model.DoesNotExist):
         return None
+
+
+def _initial_held_on(request):
+    """The day a new record is opened for (?held_on=YYYY-MM-DD), when it is a day a session may be logged for."""
+    try:
+        held_on = datetime.date.fromisoformat(request.GET.get("held_on", ""))
+        SessionDate()(held_on)
+    except (ValueError, ValidationError):
+        return None
+    return held_on
 
 
 def _render_form(request, entry, kind, *, creating):
