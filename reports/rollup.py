@@ -168,8 +168,11 @@ def _rollup_year(year, targets):
         last = _chain_end(year, max([targets[-1], *computed]))
         chain = month_range(first, last)
         full = [m for m in chain if m in targets or m not in computed]
-        if full == chain and len(chain) > 1:
-            _compute_chain(chain)  # nothing to keep: the months together, in a few set-wide statements
+        if len(chain) > 1 and not computed.intersection(chain):
+            # Nothing stored to keep (a new year, a fresh database): the months together, in a few set-wide
+            # statements. Months already stored are rewritten one by one below, writing only what differs:
+            # two dirty months at province scale take seconds that way, against a rewrite of every row.
+            _compute_chain(chain)
             _mark_computed(chain, recounted=chain)
             return chain
         _clear(DELTA)
