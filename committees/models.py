@@ -211,3 +211,35 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CommitteeChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    RENAME = "rename", _("renamed")
+    MOVE = "move", _("moved")
+    RETIRE = "retire", _("retired")
+    REACTIVATE = "reactivate", _("reactivated")
+
+
+class CommitteeChange(models.Model):
+    """One change to the committee tree, by whom and when.
+
+    A log instead of HistoricalRecords on Committee: treebeard moves a subtree with queryset updates of `path`,
+    which write no history rows, so the services write this row explicitly, in the same transaction."""
+
+    committee = models.ForeignKey(Committee, models.CASCADE, related_name="changes", verbose_name=_("committee"))
+    action = models.CharField(_("action"), max_length=20, choices=CommitteeChangeAction.choices)
+    old = models.CharField(_("before"), max_length=255, blank=True)
+    new = models.CharField(_("after"), max_length=255, blank=True)
+    user = models.ForeignKey(
+        "committees.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("committee change")  # 党委(党组)变更
+        verbose_name_plural = _("committee changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.committee} {self.get_action_display()}"

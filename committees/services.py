@@ -1,4 +1,5 @@
 """Writes to the committee tree and to users' roles."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -6,16 +7,73 @@ from simple_history.utils import bulk_create_with_history
 
 from studygroup.history import stamp, stamped
 
-from .models import Committee, Member, Role, User
+from django.utils.translation import gettext_lazy as _
+
+from .models import Committee, CommitteeChange, CommitteeChangeAction as Action, Member, Role, User
 
 
-def committee_create(*, parent=None, code, name, kind):
+def committee_create(*, parent=None, code, name, kind, user=None):
+    """A committee under `parent` (a root without one). Made by a `user` in the portal: validated and logged."""
     fields = {"code": code, "name": name, "kind": kind}
-    if parent is None:
-        return Committee.objects.add_root(fields)
-    # treebeard keeps `parent` stale after add_child; reload so the next child gets a fresh numchild.
-    parent.refresh_from_db(fields=["numchild"])
-    return Committee.objects.add_child(parent, fields)
+    if user is not None:
+        Committee(**fields).full_clean(exclude=["path", "depth", "numchild"])  # code format and uniqueness, kind
+    with transaction.atomic():
+        if parent is None:
+            committee = Committee.objects.add_root(fields)
+        else:
+            # treebeard keeps `parent` stale after add_child; reload so the next child gets a fresh numchild.
+            parent.refresh_from_db(fields=["numchild"])
+            committee = Committee.objects.add_child(parent, fields)
+        if user is not None:
+            _log(committee, Action.CREATE, user, new=f"{code} {name}")
+    return committee
+
+
+def _log(committee, action, user, *, old="", new=""):
+    CommitteeChange.objects.create(committee=committee, action=action, user=user, old=old[:255], new=new[:255])
+
+
+@transaction.atomic
+def committee_rename(*, committee, name, user):
+    """A new name; the code stays (it is what imports, links and reports know the committee by)."""
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    old, committee.name = committee.name, name
+    committee.full_clean(exclude=["path", "depth", "numchild", "code"])
+    if old != name:
+        committee.save(update_fields=["name"])
+        _log(committee, Action.RENAME, user, old=old, new=name)
+    return committee
+
+
+@transaction.atomic
+def committee_move(*, committee, parent, user):
+    """`committee` and its subtree under `parent` (as the last child).
+
+    The statistics follow by themselves: database triggers mark every month of the moved records when `path`
+    changes, and the rollup worker recomputes them (reports/triggers.py)."""
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    parent = Committee.objects.get(pk=parent.pk)
+    if parent.path.startswith(committee.path):
+        raise ValidationError({"parent": _("A committee cannot be moved under itself or one of its own sub-committees.")})
+    old_parent = Committee.objects.get_parent(committee)
+    if old_parent is not None and old_parent.pk == parent.pk:
+        return committee
+    Committee.objects.move(committee, parent, pos="last-child")
+    committee = Committee.objects.get(pk=committee.pk)
+    _log(committee, Action.MOVE, user, old=old_parent.name if old_parent else "", new=parent.name)
+    return committee
+
+
+@transaction.atomic
+def committee_retire(*, committee, user, active=False):
+    """Retired (or, with active=True, reactivated): no longer offered for new records and roles; its records and
+    figures stay."""
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    if committee.active != active:
+        committee.active = active
+        committee.save(update_fields=["active"])
+        _log(committee, Action.REACTIVATE if active else Action.RETIRE, user)
+    return committee
 
 
 def member_bulk_create(*, committee, people, user=None):

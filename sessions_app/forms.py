@@ -149,7 +149,10 @@ class ActivityForm(forms.ModelForm):
         if not self.instance.pk:
             del self.fields["reason"]  # a record dated in a closed month is a late entry, not a correction
         if "committee" in self.fields:
-            self.fields["committee"].queryset = writable_committees
+            # A retired committee is offered no more for new records; its own records can still be edited.
+            self.fields["committee"].queryset = writable_committees.filter(
+                Q(active=True) | Q(pk=self.instance.committee_id)
+            )
             self.fields["committee"].widget.attrs["data-reload"] = "committee"
         for name in KIND_REQUIRED.get(kind, ()):
             self.fields[name].required = True
@@ -614,7 +617,10 @@ class StudyPlanForm(forms.ModelForm):
             if not self.instance.pk:
                 self.instance.committee = sole_committee
         else:
-            self.fields["committee"].queryset = writable_committees
+            # A retired committee is offered no more for new records; its own records can still be edited.
+            self.fields["committee"].queryset = writable_committees.filter(
+                Q(active=True) | Q(pk=self.instance.committee_id)
+            )
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("assessment/", include("assessment.urls")),
     path("archive/", include("archive.urls")),
+    path("committees/", include("committees.urls")),
     path("", include("sessions_app.urls")),
 ]
