@@ -94,10 +94,16 @@ def committee_detail(request, pk):
         if done is not None:
             return redirect("committees:detail", pk=done.pk)
     return render(request, "committees/committee.html", {
-        "committee": committee, "forms": forms_, "ancestors": Committee.objects.get_ancestors(committee),
+        "committee": committee, "forms": forms_, "ancestors": _administered_ancestors(request, committee),
         "children": Committee.objects.get_children(committee),
         "changes": committee.changes.select_related("user")[:HISTORY_LINES],
     })
+
+
+def _administered_ancestors(request, committee):
+    """The breadcrumb: ancestors the user administers too (nothing above the subtree is shown)."""
+    scope = scope_for(request.user)
+    return [a for a in Committee.objects.get_ancestors(committee) if scope.administers(a)]
 
 
 def _move_targets(request, committee):

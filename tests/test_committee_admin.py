@@ -148,3 +148,9 @@ def test_a_retired_committees_records_are_still_counted_and_not_offered_for_new_
     form = carol.get("/records/new/collective/").context["form"]
     offered = set(form.fields["committee"].queryset) if "committee" in form.fields else set()
     assert tree.grassroots_a1 not in offered and tree.county_a in offered
+
+
+def test_the_page_names_no_committee_above_the_subtree(carol, tree):
+    page = carol.get(f"/committees/{tree.grassroots_a1.pk}/")
+    assert [a.code for a in page.context["ancestors"]] == ["county-a"]
+    assert f"/committees/{tree.city.pk}/" not in page.content.decode() and tree.county_b.name not in page.content.decode()
