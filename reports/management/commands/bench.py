@@ -44,7 +44,7 @@ class Command(BaseCommand):
                             "compared with (default: this database's name + '_small' / a tiny SQLite file).")
         parser.add_argument("--no-compare", action="store_true", help="Skip the smaller data set comparison.")
         parser.add_argument("--saves", dest="save_count", type=int,
-                            help="Timed record saves per configuration (default 100; 50 with --quick).")
+                            help="Timed record saves per configuration (default 100; 20 with --quick).")
         parser.add_argument("--save-rate", type=float, default=20.0, help="Saves per second for the freshness run.")
         parser.add_argument("--freshness-seconds", type=float, default=40.0,
                             help="How long the freshness run drives saves.")
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         urls = harness.page_urls(positions, months[-1], DRILL_METRIC)
         results["pages"] = harness.measure_pages(urls, requests=requests)
         # A shared machine's noise is larger than the effect measured: the full run takes twice the samples.
-        results["saves"] = self._saves(months, save_count or (100 if size.name == "full" else 50))
+        results["saves"] = self._saves(months, save_count or (100 if size.name == "full" else 20))
         results["freshness"] = self._freshness(months, save_rate, freshness_seconds)
         results["dataset"]["bench_records_removed"] = saves.remove_bench_records()
         results["dataset"]["marks_left_after_bench"] = DirtyMonth.objects.count()
