@@ -67,7 +67,8 @@ def tree(request):
     """The administered subtrees as an indented list, searchable by name or code, paginated."""
     _require_administrator(request)
     committees = administered(request.user)
-    query = request.GET.get("q", "").strip()[:120]
+    # A NUL cannot be searched for (PostgreSQL refuses it in a string): drop control characters first.
+    query = "".join(c for c in request.GET.get("q", "") if c >= " ").strip()[:120]
     if query:
         committees = committees.filter(Q(name__icontains=query) | Q(code__icontains=query))
     page = Paginator(committees.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
