@@ -58,6 +58,44 @@ def create_if_missing():
         admin.close()
 
 
+class exclusive:
+    """One benchmark at a time on a database: two runs would empty each other's rollup table, claim each
+    other's marks and share the worker's queue. PostgreSQL: a session advisory lock held on a connection of
+    its own for the whole run (the portal's connections close after every request); SQLite: a lock file."""
+
+    KEY = (20211231, 7)
+
+    def __enter__(self):
+        if connection.vendor == "postgresql":
+            import psycopg2
+
+            s = connection.settings_dict
+            params = {"dbname": s["NAME"], "user": s.get("USER"), "password": s.get("PASSWORD"),
+                      "host": s.get("HOST"), "port": s.get("PORT")}
+            self._conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
+            self._conn.autocommit = True
+            with self._conn.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", self.KEY)
+                free = cursor.fetchone()[0]
+        else:
+            import fcntl
+
+            self._conn = open(f"{connection.settings_dict['NAME']}.bench-lock", "w")
+            try:
+                fcntl.flock(self._conn, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free = True
+            except BlockingIOError:
+                free = False
+        if not free:
+            self._conn.close()
+            raise CommandError(f"Another benchmark is running on {describe()}; wait for it to finish.")
+        return self
+
+    def __exit__(self, *exc):
+        self._conn.close()  # ends the session (or the file lock), and so the lock
+        return False
+
+
 def migrate():
     call_command("migrate", interactive=False, verbosity=0)
 

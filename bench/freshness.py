@@ -223,9 +223,11 @@ def _summary(saves, errors, driven, rate, seconds, threads, worker_log, months, 
     }
     if ages:
         out.update(p50_s=median(ages), p95_s=percentile(ages, 95), max_s=max(ages), mean_s=mean(ages))
-    if ages and working:
-        # A save waits on average half a run (the one under way when it committed), then its own run.
-        out["waiting_s_mean"] = max(0.0, mean(ages) - mean(working))
+    if saves and working:
+        # Busy share near 1: the runs follow each other back to back, and a save's freshness is the time to
+        # the end of the first run that starts after its commit (up to two runs), whatever the broker does.
+        span = (max(s.fresh or s.committed for s in saves) - min(s.committed for s in saves)).total_seconds()
+        out["worker_busy_share"] = min(1.0, sum(working) / span) if span > 0 else None
     if "Traceback" in worker_log or "ERROR" in worker_log:
         out["worker_log_tail"] = worker_log[-3000:]
     return out

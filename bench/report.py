@@ -256,15 +256,17 @@ def _freshness_details(stream, fresh):
     if not fresh.get("saves") or fresh.get("p50_s") is None:
         return []
     lines = [f"## Where a save's freshness goes ({stream})", ""]
-    run, waiting = fresh.get("run_seconds_p50"), fresh.get("waiting_s_mean")
-    if run is not None and waiting is not None:
+    run, busy = fresh.get("run_seconds_p50"), fresh.get("worker_busy_share")
+    if run is not None and busy is not None:
         lines.append(
             f"{fresh['saves']:,} saves over {fresh['planned_seconds']:g} s, {fresh['threads']} writer threads. The worker "
             f"ran `rollup_dirty` {fresh['worker_runs_with_work']} times with work (p50 {run:.1f} s, max "
-            f"{fresh['run_seconds_max']:.1f} s). A save is fresh on average {fresh['mean_s']:.1f} s after its commit: "
-            f"about {waiting:.1f} s waiting (for the run under way when it committed, whose claim missed it, and for "
-            f"the worker to take the next message) and {run:.1f} s for the run that claims it. Freshness is polled "
-            f"every {fresh['poll_seconds']:g} s."
+            f"{fresh['run_seconds_max']:.1f} s) and was busy {busy:.0%} of the time. A run claims the marks committed "
+            f"before it starts, so a save waits for the rest of the run under way (its claim missed the save) and "
+            f"then for the next whole run: freshness p50 {fresh['p50_s']:.1f} s, p95 {fresh['p95_s']:.1f} s, at most about "
+            f"two runs. The broker adds nothing visible (one message per run, taken as soon as the worker is "
+            f"free); the run's length, the recompute of the claimed months at this scale, is what the figure is made "
+            f"of. Freshness is polled every {fresh['poll_seconds']:g} s."
         )
         lines.append("")
     if fresh.get("worker_log_tail"):

@@ -65,6 +65,17 @@ def test_it_refuses_a_database_that_is_not_a_bench_database(monkeypatch):
     dataset.guard()
 
 
+def test_it_runs_one_benchmark_at_a_time_on_a_database(db, monkeypatch, tmp_path):
+    if connection.vendor == "sqlite":
+        monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "bench.sqlite3"))
+    with dataset.exclusive():
+        with pytest.raises(CommandError, match="Another benchmark"):
+            with dataset.exclusive():
+                pass
+    with dataset.exclusive():
+        pass
+
+
 def test_it_finds_the_baseline_and_the_rollup_in_agreement(tiny):
     from reports.rollup import rollup_months
 

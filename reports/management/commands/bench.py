@@ -49,12 +49,16 @@ class Command(BaseCommand):
         parser.add_argument("--freshness-seconds", type=float, default=40.0,
                             help="How long the freshness run drives saves.")
 
-    def handle(self, *args, quick, size, rebuild, requests, queries_only, json_out, compare_url, no_compare,
-               save_count, save_rate, freshness_seconds, **options):
-        size = generator.SIZES[size or ("quick" if quick else "full")]
+    def handle(self, *args, **options):
+        size = generator.SIZES[options.pop("size") or ("quick" if options["quick"] else "full")]
         dataset.guard()
         if dataset.create_if_missing():
             self.stdout.write(f"Created database {dataset.describe()}.")
+        with dataset.exclusive():
+            self._run(size, **options)
+
+    def _run(self, size, *, rebuild, requests, queries_only, json_out, compare_url, no_compare, save_count, save_rate,
+             freshness_seconds, **options):
         dataset.migrate()
         summary, built, seconds = dataset.ensure(size, rebuild=rebuild, stdout=self.stdout)
         self.stdout.write(
