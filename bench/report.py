@@ -126,8 +126,8 @@ def _save_rows(results):
         rows.append(_save_row(f"record save p50 / p95, {label} (ms)", summary, off=name == "off"))
     during = saves.get("thread_during_recompute")
     if during:
-        label = (f"embedded save while the recompute it woke runs, p50 / p95 (ms; {during['overlapped']} of "
-                 f"{during['n']} overlapped it)")
+        label = (f"embedded saves while a recompute runs (every 0.2 s), p50 / p95 (ms; {during['overlapped']} of "
+                 f"{during['n']} ended before it)")
         rows.append(_save_row(label, during, off=False))
     settle = saves.get("first_after_recompute")
     if settle and settle.get("p50_ms"):
