@@ -127,7 +127,7 @@ def _save_rows(results):
     during = saves.get("thread_during_recompute")
     if during:
         label = (f"embedded saves while a recompute runs (every 0.2 s), p50 / p95 (ms; {during['overlapped']} of "
-                 f"{during['n']} ended before it)")
+                 f"{during['n']} ended while it still ran)")
         rows.append(_save_row(label, during, off=False))
     settle = saves.get("first_after_recompute")
     if settle and settle.get("p50_ms"):
