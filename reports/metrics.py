@@ -11,6 +11,7 @@ computed when the figures are read (reports.figures).
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -247,14 +248,13 @@ def _instances():
 def _load_instances():
     if not TEMPLATES or not apps.ready:
         return {}
-    from django.db import DatabaseError
-
     from committees.models import Campaign, Theme
 
     found = {}
     try:
-        rows = {"campaign": list(Campaign.objects.order_by("-starts_on", "code")),
-                "theme": list(Theme.objects.order_by("code"))}
+        with transaction.atomic():  # a savepoint: a failure here never aborts the caller's transaction
+            rows = {"campaign": list(Campaign.objects.order_by("-starts_on", "code")),
+                    "theme": list(Theme.objects.order_by("code"))}
     except DatabaseError:  # before migrate, or a broken connection: the registered metrics still work
         return {}
     for template in TEMPLATES.values():

@@ -103,6 +103,10 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default recomputes figures in a background thread: a save takes the write lock when its
+    # transaction begins and waits for a recompute under way, instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "committees.User"
 
