@@ -199,6 +199,14 @@ FILING_MIN_DAYS_AHEAD = envint("FILING_MIN_DAYS_AHEAD", 3)
 # Planning dates (filings, due dates, draw periods, campaigns, a plan's year): up to the end of the year this many
 # years ahead (see studygroup/dates.py).
 PLANNING_MAX_YEARS_AHEAD = envint("PLANNING_MAX_YEARS_AHEAD", 5, minimum=0, maximum=100)
+# The leader's briefing (reports/briefing.py): the headline row's figures (registry keys, 4–6 of them, in order;
+# a key the registry does not know is left out) and after how many days without a collective study a committee
+# is listed as a silent unit.
+DASHBOARD_HEADLINE = envlist("DASHBOARD_HEADLINE", [
+    "group_sessions", "study_sessions", "reading_class_periods", "immersive_participants", "sit_in_visits",
+    "task_completion_rate",
+])
+DASHBOARD_SILENT_DAYS = envint("DASHBOARD_SILENT_DAYS", 60, minimum=1, maximum=366)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "studygroup@localhost")
