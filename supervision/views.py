@@ -19,8 +19,12 @@ from reports import metrics as registry
 from reports.figures import year_end_month
 from reports.forms import PERIOD_YTD, parse_month
 from reports.months import current_month
+from studygroup.lists import render_list
 
 from . import selectors, services
+from .lists import (
+    FilingFilter, FilingTable, RectificationFilter, RectificationTable, VisitFilter, VisitTable,
+)
 from .history import filing_history, rectification_history, visit_history
 from .forms import DrawForm, FilingForm, FilingLinkForm, RectificationCloseForm, RectificationFormSet, VisitForm
 from .models import Assignment, ChecklistItem, Draw, Notification, RectificationStatus, Visit
@@ -95,20 +99,13 @@ def home(request):
 
 @login_required
 def filings(request):
-    status = request.GET.get("status", "")
-    qs = selectors.filings_for(request.user)
-    today = timezone.localdate()
-    if status == "upcoming":
-        qs = qs.filter(planned_on__gte=today)
-    elif status == "held":
-        qs = qs.filter(activity__isnull=False)
-    elif status == "unheld":
-        qs = qs.unheld(today)
-    can_file = scope_for(request.user).is_admin or bool(scope_for(request.user).write_ids)
-    return _render(request, "supervision/filings.html", {
-        "page": _page(request, qs.order_by("-planned_on", "-id")), "status": status, "today": today,
-        "can_file": can_file, "writable": scope_for(request.user).write_ids, "is_admin": scope_for(request.user).is_admin,
-    })
+    scope = scope_for(request.user)
+    can_file = scope.is_admin or bool(scope.write_ids)
+    return render_list(
+        request, "supervision/filings.html", queryset=selectors.filings_for(request.user),
+        filterset_class=FilingFilter, table_class=FilingTable, export_name="filings", export_title=_("Filings"),
+        context={"sv": supervision_scope(request.user), "can_file": can_file, "status": request.GET.get("status", "")},
+    )
 
 
 @login_required
@@ -328,14 +325,11 @@ def _apply_errors(exc, form, row_forms=()):
 
 @login_required
 def visits(request):
-    qs = selectors.visits_for(request.user)
-    if request.GET.get("discrepancy") == "1":
-        qs = qs.filter(discrepancy=True)
-    if request.GET.get("findings") == "1":
-        qs = qs.exclude(findings="")
-    if request.GET.get("mine") == "1":
-        qs = qs.filter(auditor__user=request.user)
-    return _render(request, "supervision/visits.html", {"page": _page(request, qs)})
+    return render_list(
+        request, "supervision/visits.html", queryset=selectors.visits_for(request.user),
+        filterset_class=VisitFilter, table_class=VisitTable, export_name="visits", export_title=_("Sit-in visits"),
+        context={"sv": supervision_scope(request.user)},
+    )
 
 
 @login_required
@@ -354,15 +348,12 @@ def visit_detail(request, pk):
 
 @login_required
 def rectifications(request):
-    status = request.GET.get("status", "")
-    qs = selectors.rectifications_for(request.user)
-    if status in RectificationStatus.values:
-        qs = qs.filter(status=status)
-    elif status == "overdue":
-        qs = qs.overdue(timezone.localdate())
-    return _render(request, "supervision/rectifications.html", {
-        "page": _page(request, qs), "status": status, "today": timezone.localdate(),
-    })
+    return render_list(
+        request, "supervision/rectifications.html", queryset=selectors.rectifications_for(request.user),
+        filterset_class=RectificationFilter, table_class=RectificationTable, export_name="rectifications",
+        export_title=_("Rectification items"),
+        context={"sv": supervision_scope(request.user), "status": request.GET.get("status", "")},
+    )
 
 
 @login_required

@@ -115,7 +115,7 @@ def test_it_hides_drafts_from_the_secretary(client, setup, people):
     visit = Visit.objects.get()
     client.force_login(people.secretary_a)
     assert client.get(reverse("supervision:visit", args=[visit.pk])).status_code == 404
-    assert client.get(reverse("supervision:rectifications")).context["page"].paginator.count == 0
+    assert client.get(reverse("supervision:rectifications")).context["table"].paginator.count == 0
 
 
 def test_it_gives_404_for_a_missing_or_unassigned_session(client, setup, tree, people):

@@ -1,0 +1,133 @@
+"""One list idiom for every list page: a scoped queryset, a FilterSet, a Table, one pagination partial, and the
+CSV/XLSX of exactly what the table shows (the same filter, the same order, the same columns, all pages).
+
+Generalised from the archive (sessions_app/views/archive.py) and its corrections list:
+
+    return render_list(request, "supervision/filings.html", queryset=selectors.filings_for(request.user),
+                       filterset_class=FilingFilter, table_class=FilingTable, export_name="filings",
+                       export_title=_("Filings"))
+
+- the queryset is already narrowed to the user's scope (committees/scope.py); the filter's committee choices
+  are the user's visible committees, and a committee outside them is 404, like a page that does not exist;
+- `?export=csv` / `?export=xlsx` answer the table's `as_values()`: every column's `value_<name>` (or its plain
+  text), through studygroup/spreadsheets.py, so user-typed cells are formula-safe;
+- `?sort=` is the table's ordering (django-tables2), applied to the page and the export alike.
+"""
+from dataclasses import dataclass
+
+import django_filters
+import django_tables2 as tables
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
+
+from committees.models import Committee
+
+from . import spreadsheets
+
+EXPORT_FORMATS = ("csv", "xlsx")
+PER_PAGE = 25
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle bg-white"}
+SMALL_HIDDEN = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
+class ListTable(tables.Table):
+    """Base of every list table: the portal's table style and the one pagination partial."""
+
+    class Meta:
+        template_name = "partials/list_table.html"
+        attrs = TABLE_ATTRS
+        empty_text = _("Nothing matches these filters.")
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet built for a user: its `committee` (when declared) offers the user's visible committees and
+    narrows to the chosen committee's subtree. Subclasses set `committee_field` when the path is not
+    `committee__path`."""
+
+    committee_field = "committee"
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if "committee" in self.filters:
+            visible = Committee.objects.visible_to(user).order_by("path")
+            self.filters["committee"].queryset = visible
+            self.form.fields["committee"].queryset = visible
+
+    def filter_committee(self, queryset, name, committee):
+        return queryset.filter(**{f"{self.committee_field}__path__startswith": committee.path})
+
+
+def committee_filter(**kwargs):
+    """The committee filter every scoped list uses (the committee and everything under it)."""
+    kwargs.setdefault("label", _("committee"))
+    return django_filters.ModelChoiceFilter(queryset=Committee.objects.none(), method="filter_committee", **kwargs)
+
+
+@dataclass
+class ListView:
+    filterset: object
+    table: object
+    query: str  # the query string without page and export, for the pagination and the export links
+
+
+def build_list(request, *, queryset, table_class, filterset_class=None, filter_kwargs=None, per_page=PER_PAGE,
+               table_kwargs=None):
+    """Filter, sort and page `queryset` (already scoped) as the request asks. A committee out of scope in the
+    filter is 404; any other bad filter value is ignored (left out of cleaned_data)."""
+    filterset = None
+    if filterset_class is not None:
+        filterset = filterset_class(request.GET or None, queryset=queryset, user=request.user,
+                                    **(filter_kwargs or {}))
+        if filterset.is_bound and "committee" in filterset.errors and request.GET.get("committee"):
+            raise Http404
+        queryset = filterset.qs
+    table = table_class(queryset, request=request, **(table_kwargs or {}))
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    query = request.GET.copy()
+    for name in ("page", "export"):
+        query.pop(name, None)
+    return ListView(filterset=filterset, table=table, query=query.urlencode())
+
+
+def table_rows(table):
+    """The table's header and all its rows (every page) as cell values, read now (while the request's language
+    is active: the CSV streams later)."""
+    values = table.as_values()
+    header = [str(cell) for cell in next(values)]
+    return header, [[_cell(value) for value in row] for row in values]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def export_response(table, fmt, *, name, title):
+    header, lines = table_rows(table)
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return spreadsheets.csv_response(filename, header, lines)
+    return spreadsheets.xlsx_response(filename, str(title), header, lines)
+
+
+def requested_export(request):
+    fmt = request.GET.get("export", "")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def render_list(request, template, *, queryset, table_class, export_name, export_title, filterset_class=None,
+                filter_kwargs=None, context=None, per_page=PER_PAGE, table_kwargs=None):
+    """The list page, or its CSV/XLSX when `?export=` asks for one."""
+    listed = build_list(request, queryset=queryset, table_class=table_class, filterset_class=filterset_class,
+                        filter_kwargs=filter_kwargs, per_page=per_page, table_kwargs=table_kwargs)
+    fmt = requested_export(request)
+    if fmt is not None:
+        return export_response(listed.table, fmt, name=export_name, title=export_title)
+    return render(request, template, {
+        "filter": listed.filterset, "table": listed.table, "list_query": listed.query, **(context or {}),
+    })

@@ -1,0 +1,201 @@
+"""The supervision lists (filings, visits, rectification items) in the portal's one list idiom (studygroup/lists.py):
+a FilterSet and a Table each; the CSV/XLSX are the table's own columns (value_* give a cell's text)."""
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from committees.scope import scope_for
+from studygroup.lists import SMALL_HIDDEN, ListTable, ScopedFilterSet, committee_filter
+
+from .models import FILING_KIND_CHOICES, Filing, Rectification, RectificationStatus, Visit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FILING_STATUSES = [("upcoming", _("Upcoming")), ("held", _("Held")), ("unheld", _("Never held"))]
+RECTIFICATION_STATUSES = [*RectificationStatus.choices, ("overdue", _("Overdue"))]
+YES = [("1", _("Yes"))]
+
+
+class FilingFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=FILING_STATUSES, method="filter_status")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=FILING_KIND_CHOICES)
+    planned_from = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte", label=_("From"), widget=DATE)
+    planned_to = django_filters.DateFilter(field_name="planned_on", lookup_expr="lte", label=_("To"), widget=DATE)
+    committee = committee_filter()
+
+    class Meta:
+        model = Filing
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "upcoming":
+            return queryset.filter(planned_on__gte=today)
+        if value == "held":
+            return queryset.filter(activity__isnull=False)
+        return queryset.unheld(today)
+
+
+class FilingTable(ListTable):
+    planned_on = tables.DateColumn(format="Y-m-d")
+    committee = tables.Column(accessor="committee__name", order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    kind = tables.Column()
+    topic = tables.Column()
+    place = tables.Column(attrs=SMALL_HIDDEN)
+    state = tables.Column(verbose_name=_("status"), empty_values=(), orderable=False)
+
+    class Meta(ListTable.Meta):
+        model = Filing
+        fields = ("planned_on", "committee", "kind", "topic", "place", "state")
+        order_by = ("-planned_on",)
+        empty_text = _("No filings.")
+        row_attrs = {"data-filing": lambda record: record.pk}
+
+    def render_topic(self, value, record):
+        return format_html('<a href="{}">{}</a><div class="small text-secondary d-md-none">{}</div>',
+                           reverse("supervision:filing", args=[record.pk]), value, record.committee.name)
+
+    def value_topic(self, value):
+        return value
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def value_state(self, record):
+        if record.activity_id:
+            return str(_("Held"))
+        return str(_("Never held") if record.planned_on < timezone.localdate() else _("Upcoming"))
+
+    def render_state(self, record):
+        style = "success" if record.activity_id else (
+            "warning" if record.planned_on < timezone.localdate() else "secondary")
+        badge = format_html('<span class="badge text-bg-{}">{}</span>', style, self.value_state(record))
+        if record.activity_id or record.planned_on > timezone.localdate() or not self._may_link(record):
+            return badge
+        return format_html('{} <a class="btn btn-sm btn-outline-primary ms-1" href="{}">{}</a>', badge,
+                           reverse("supervision:filing_link", args=[record.pk]), _("Link the session held"))
+
+    def _may_link(self, record):
+        scope = scope_for(self.request.user)
+        return scope.is_admin or record.committee_id in scope.write_ids
+
+
+class VisitFilter(ScopedFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=FILING_KIND_CHOICES)
+    visited_from = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label=_("From"), widget=DATE)
+    visited_to = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte", label=_("To"), widget=DATE)
+    committee = committee_filter()
+    discrepancy = django_filters.ChoiceFilter(label=_("Head-count discrepancies"), choices=YES,
+                                              method="filter_discrepancy")
+    findings = django_filters.ChoiceFilter(label=_("With findings"), choices=YES, method="filter_findings")
+    mine = django_filters.ChoiceFilter(label=_("Mine"), choices=YES, method="filter_mine")
+
+    class Meta:
+        model = Visit
+        fields = []
+
+    def filter_discrepancy(self, queryset, name, value):
+        return queryset.filter(discrepancy=True)
+
+    def filter_findings(self, queryset, name, value):
+        return queryset.exclude(findings="")
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(auditor__user=self.user)
+
+
+class VisitTable(ListTable):
+    visited_on = tables.DateColumn(format="Y-m-d")
+    committee = tables.Column(accessor="committee__name", order_by=("committee__path",))
+    kind = tables.Column(attrs=SMALL_HIDDEN)
+    auditor = tables.Column(accessor="auditor__user", order_by=("auditor__user__username",), attrs=SMALL_HIDDEN)
+    observed_count = tables.Column(attrs=SMALL_HIDDEN)
+    reported_count = tables.Column(attrs=SMALL_HIDDEN)
+    discrepancy = tables.Column()
+    status = tables.Column()
+
+    class Meta(ListTable.Meta):
+        model = Visit
+        fields = ("visited_on", "committee", "kind", "auditor", "observed_count", "reported_count", "discrepancy",
+                  "status")
+        order_by = ("-visited_on",)
+        empty_text = _("No visits.")
+        row_attrs = {"data-visit": lambda record: record.pk}
+
+    def render_committee(self, value, record):
+        name = "supervision:visit_edit" if record.is_draft else "supervision:visit"
+        return format_html('<a href="{}">{}</a>', reverse(name, args=[record.pk]), value)
+
+    def value_committee(self, value):
+        return value
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def render_auditor(self, value):
+        return str(value)
+
+    def value_discrepancy(self, value):
+        return str(_("Yes") if value else _("No"))
+
+    def render_discrepancy(self, value):
+        if not value:
+            return ""
+        return format_html('<span class="badge text-bg-danger">{}</span>', _("Discrepancy"))
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+
+class RectificationFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=RECTIFICATION_STATUSES, method="filter_status")
+    due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due from"), widget=DATE)
+    due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due by"), widget=DATE)
+    committee = committee_filter()
+
+    class Meta:
+        model = Rectification
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.overdue(timezone.localdate())
+        return queryset.filter(status=value)
+
+
+class RectificationTable(ListTable):
+    raised_on = tables.DateColumn(format="Y-m-d", attrs=SMALL_HIDDEN)
+    committee = tables.Column(accessor="committee__name", order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    description = tables.Column()
+    owner = tables.Column(attrs=SMALL_HIDDEN)
+    due_on = tables.DateColumn(format="Y-m-d")
+    status = tables.Column()
+
+    class Meta(ListTable.Meta):
+        model = Rectification
+        fields = ("raised_on", "committee", "description", "owner", "due_on", "status")
+        order_by = ("due_on",)
+        empty_text = _("No rectification items.")
+        row_attrs = {"data-rectification": lambda record: record.pk}
+
+    def render_description(self, value, record):
+        return format_html('<a href="{}">{}</a><div class="small text-secondary d-md-none">{} · {}</div>',
+                           reverse("supervision:rectification", args=[record.pk]), value, record.committee.name,
+                           record.owner)
+
+    def value_description(self, value):
+        return value
+
+    def value_status(self, record):
+        if record.status == RectificationStatus.OPEN and record.due_on < timezone.localdate():
+            return str(_("Overdue"))
+        return str(record.get_status_display())
+
+    def render_status(self, record):
+        text = self.value_status(record)
+        style = "success" if record.status == RectificationStatus.DONE else (
+            "danger" if text == str(_("Overdue")) else "warning")
+        return format_html('<span class="badge text-bg-{}">{}</span>', style, text)
