@@ -50,25 +50,36 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "treebeard",
     "simple_history",
     "axes",
+    "csp",
+    "api",
     "committees",
     "sessions_app",
     "reports",
     "supervision",
     "assessment",
     "archive",
+    "reminders",
+    "ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "studygroup.middleware.RequestSizeLimitMiddleware",  # after the language is known: its page is translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "studygroup.middleware.CacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -130,6 +141,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Whom to ask when stuck (login, lockout and reset pages); empty: the Propaganda Department's administrator.
 SUPPORT_CONTACT = envstr("SUPPORT_CONTACT", "")
+# Who issues the bulletin (通报) in its DOCX, "{committee}" the committee's name, e.g. "中共{committee}宣传部";
+# empty: the propaganda department of a city/county/province committee, else the study group's office.
+BULLETIN_ISSUER = envstr("BULLETIN_ISSUER", "")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 24, minimum=1, maximum=24 * 7) * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "sessions_app:home"
@@ -159,7 +173,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded evidence; served only through a view that checks scope, never by URL.
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-public/"
-ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Per record: how many files and how many bytes in all (those kept plus those added); checked at the field.
+ATTACHMENT_MAX_FILES_PER_RECORD = envint("ATTACHMENT_MAX_FILES_PER_RECORD", 10, minimum=1, maximum=1000)
+ATTACHMENT_MAX_RECORD_BYTES = envint("ATTACHMENT_MAX_RECORD_BYTES", 30 * 1024 * 1024, minimum=1)
+# Per request: a body larger than this is refused before it is read (413, studygroup/middleware.py).
+UPLOAD_MAX_REQUEST_BYTES = envint("UPLOAD_MAX_REQUEST_BYTES", 40 * 1024 * 1024, minimum=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -185,9 +205,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 # a change is a correction with a reason, and a new record of the month is a late entry (sessions_app/closing.py).
 # 1–28, so that every month has the day.
 MONTH_CLOSE_DAY = envint("MONTH_CLOSE_DAY", 5, minimum=1, maximum=28)
+from celery.schedules import crontab  # noqa: E402
 from reports.schedule import beat_schedule  # noqa: E402  dirty months every minute, nightly, the month close
 
 CELERY_BEAT_SCHEDULE = beat_schedule(month_close_day=MONTH_CLOSE_DAY)
+CELERY_BEAT_SCHEDULE.update({
+    # Reminders once a day; the closed month's bulletins every morning (each subscription once per month).
+    "reminders-send": {"task": "reminders.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "reminders-bulletins": {"task": "reminders.tasks.send_bulletins", "schedule": crontab(hour=6, minute=0)},
+})
+# Reminders (reminders/rules.py): the city's thresholds, and which rules run (all when unset).
+REMINDER_SILENT_DAYS = envint("REMINDER_SILENT_DAYS", 60, minimum=1)
+REMINDER_ESCALATE_DAYS = envint("REMINDER_ESCALATE_DAYS", 30, minimum=0)
+REMINDER_FILING_GRACE_DAYS = envint("REMINDER_FILING_GRACE_DAYS", 2, minimum=0)
+REMINDER_PLAN_FROM_MONTH = envint("REMINDER_PLAN_FROM_MONTH", 10, minimum=1, maximum=12)
+REMINDER_CLOSE_WARN_DAYS = envint("REMINDER_CLOSE_WARN_DAYS", 3, minimum=0, maximum=27)
+REMINDER_RULES = envlist("REMINDER_RULES") or None
 # How the statistics are recomputed after a change (reports/kick.py): "celery" (a worker), "thread" (the
 # embedded default: in this process, after the response), "inline" (at commit, tests), "off" (beat only).
 STATS_RECOMPUTE = envchoice("STATS_RECOMPUTE", ["celery", "thread", "inline", "off"], "celery" if REDIS_URL else "thread")
@@ -216,10 +249,74 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS (README "Running in production"): off by default so that `make run` works over plain HTTP.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer may probe over plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+if envbool("SECURE_PROXY_SSL_HEADER", False):  # only behind a proxy that sets (and strips) X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles from this origin only; no inline script, no inline
+# <style>. style="" attributes are still allowed (style-src-attr): a few templates set a computed width with one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# The REST API (api/, README "API"): a token (scripts) or the portal's session (browser); the pages' scope.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # first: an anonymous call is told 401 + WWW-Authenticate
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "studygroup API",
+    "DESCRIPTION": "理论学习中心组学习平台 REST API (v1)",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the drf-spectacular-sidecar package, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.error_responses"],
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit": {"class": "logging.StreamHandler", "formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # One JSON line per login, failed login, role change and export (ops/audit.py).
+    "loggers": {"studygroup.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False}},
 }
+# /health/ (ops/health.py) answers 503 when a change has waited this long for its month's recompute, or when
+# the last nightly reconciliation finished this long ago.
+HEALTH_ROLLUP_MAX_LAG_MINUTES = envint("HEALTH_ROLLUP_MAX_LAG_MINUTES", 15, minimum=1)
+HEALTH_RECONCILIATION_MAX_HOURS = envint("HEALTH_RECONCILIATION_MAX_HOURS", 48, minimum=1)

@@ -11,10 +11,12 @@ urlpatterns = [
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("health/", include("ops.urls")),
     path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
     path("assessment/", include("assessment.urls")),
     path("archive/", include("archive.urls")),
+    path("reminders/", include("reminders.urls")),
     path("committees/", include("committees.urls")),
     path("", include("sessions_app.urls")),
 ]
