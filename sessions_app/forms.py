@@ -30,7 +30,7 @@ from .models import (
     StudyPlan,
     month_start,
 )
-from .uploads import ACCEPT, ARTICLE_ACCEPT, checked_article_type, checked_content_type
+from .uploads import ACCEPT, ARTICLE_ACCEPT, check_record_uploads, checked_article_type, checked_content_type
 
 DATE_WIDGET = {"type": "date"}
 COMMON_HEAD = ["held_on", "title"]
@@ -525,6 +525,8 @@ class RecordEntry:
                 removal_ok = False
         else:
             self.removed = []
+        if form_ok and removal_ok:
+            form_ok = self._attachments_within_limits()
         articles_ok = self._articles_valid() if self.articles is not None else True
         if self.attendance is None:
             return form_ok and removal_ok and articles_ok
@@ -532,6 +534,16 @@ class RecordEntry:
         self.attendance.check(held_on=self.form.cleaned_data.get("held_on"))
         rows_ok = rows_ok and not any(f.errors for f in self.attendance.forms)
         return form_ok and rows_ok and removal_ok and articles_ok
+
+    def _attachments_within_limits(self):
+        """Files per record, in number and bytes: those the record keeps plus the new ones (sessions_app/uploads.py)."""
+        kept = self.instance.attachments.exclude(pk__in=[a.pk for a in self.removed]) if self.instance.pk else None
+        try:
+            check_record_uploads(self.form.cleaned_data.get("attachments") or [], kept)
+        except ValidationError as error:
+            self.form.add_error("attachments", error)
+            return False
+        return True
 
     def _articles_valid(self):
         """The articles' rows and pasted list; then the count: derived from the articles when there are any,
