@@ -243,3 +243,37 @@ class CommitteeChange(models.Model):
 
     def __str__(self):
         return f"{self.committee} {self.get_action_display()}"
+
+
+class UserChangeAction(models.TextChoices):
+    CREATE = "create", _("user created")
+    EDIT = "edit", _("details changed")
+    DEACTIVATE = "deactivate", _("deactivated")
+    REACTIVATE = "reactivate", _("reactivated")
+    PASSWORD_RESET = "password_reset", _("password reset (to be changed at next login)")
+    ROLE_ADD = "role_add", _("role given")
+    ROLE_REMOVE = "role_remove", _("role taken")
+    AUDITOR_ADD = "auditor_add", _("added to the auditor pool")
+    AUDITOR_CHANGE = "auditor_change", _("auditor pool entry changed")
+    AUDITOR_REMOVE = "auditor_remove", _("removed from the auditor pool")
+
+
+class UserChange(models.Model):
+    """One change an administrator made to a user, their roles or their auditor-pool entry, by whom and when.
+
+    A log rather than HistoricalRecords on User: every login saves `last_login`, which would write a history row
+    per login; the auditor pool (supervision) keeps no history of its own. Role keeps its own history as well."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="changes", verbose_name=_("user"))
+    action = models.CharField(_("action"), max_length=20, choices=UserChangeAction.choices)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by"))
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user change")
+        verbose_name_plural = _("user changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()}"

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "supervision",
     "assessment",
     "archive",
+    "imports",
     "reminders",
     "ops",
 ]
@@ -174,6 +175,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-public/"
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Bulk import (imports/): the largest spreadsheet accepted.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 # Per record: how many files and how many bytes in all (those kept plus those added); checked at the field.
 ATTACHMENT_MAX_FILES_PER_RECORD = envint("ATTACHMENT_MAX_FILES_PER_RECORD", 10, minimum=1, maximum=1000)
 ATTACHMENT_MAX_RECORD_BYTES = envint("ATTACHMENT_MAX_RECORD_BYTES", 30 * 1024 * 1024, minimum=1)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("assessment/", include("assessment.urls")),
     path("archive/", include("archive.urls")),
+    path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
     path("committees/", include("committees.urls")),
     path("", include("sessions_app.urls")),

@@ -1,0 +1,276 @@
+"""People of a subtree, administered in the portal: users, their roles and the auditor pool.
+
+An administrator of committee C (a superuser: everywhere) manages the users whose every role lies in C's subtree,
+gives and takes roles on the active committees of that subtree, and keeps the auditors whose home committee is in
+it. Anyone or anything else is not found (404). The access rule is `may_administer` and the selectors below it:
+one place to switch to the access policy module. Writes go through committees.people_services (logged in
+UserChange, shown on the user's page)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .models import Committee, Role, User
+from .people_forms import AuditorForm, PersonCreateForm, PersonForm, RoleForm
+from .people_services import (
+    auditor_remove, auditor_save, person_create, person_password_reset, person_set_active, person_update, role_give,
+    role_take,
+)
+from .scope import committees_q, get_object_in_scope, scope_for
+
+PAGE_SIZE = 50
+HISTORY_LINES = 100
+
+
+# --- who may administer what (the one rule of this module) ----------------------------------------------
+
+
+def may_administer(user, committee):
+    return scope_for(user).administers(committee)
+
+
+def administered_committees(user):
+    """The committees `user` administers (all of them for a superuser)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Committee.objects.all()
+    return Committee.objects.filter(committees_q(paths=scope.admin_paths))
+
+
+def managed_users(user):
+    """The users `user` administers: every one of their roles (and their auditor home) in the administered subtrees,
+    and at least one there. A superuser manages everyone; nobody else manages a superuser."""
+    from supervision.models import Auditor
+
+    scope = scope_for(user)
+    if scope.is_admin:
+        return User.objects.all()
+    if not scope.admin_paths:
+        return User.objects.none()
+    inside = committees_q("committee__", paths=scope.admin_paths)
+    home_inside = committees_q("home_committee__", paths=scope.admin_paths)
+    return (
+        User.objects.filter(is_superuser=False)
+        .filter(Q(pk__in=Role.objects.filter(inside).values("user")) | Q(pk__in=Auditor.objects.filter(home_inside).values("user")))
+        .exclude(pk__in=Role.objects.exclude(inside).values("user"))
+        .exclude(pk__in=Auditor.objects.exclude(home_inside).values("user"))
+    )
+
+
+def managed_auditors(user):
+    from supervision.models import Auditor
+
+    return Auditor.objects.filter(user__in=managed_users(user))
+
+
+def _require_administrator(request):
+    if not scope_for(request.user).administers_any:
+        raise Http404
+
+
+def _offered(request):
+    """The committees offered for roles and the auditor pool: administered and active."""
+    return administered_committees(request.user).filter(active=True).order_by("path")
+
+
+# --- users ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def people_list(request):
+    _require_administrator(request)
+    users = managed_users(request.user)
+    query = "".join(c for c in request.GET.get("q", "") if c >= " ").strip()[:120]
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(email__icontains=query))
+    users = users.order_by("username").prefetch_related(
+        Prefetch("roles", queryset=Role.objects.select_related("committee").order_by("committee__path", "kind"))
+    )
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "committees/people/list.html", {"page": page, "query": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create_view(request):
+    _require_administrator(request)
+    form = PersonCreateForm(request.POST or None, committees=_offered(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, temporary = person_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, gettext("User %(username)s added.") % {"username": user.username})
+            if temporary:
+                _show_temporary(request, user, temporary)
+            return redirect("committees:person", pk=user.pk)
+    return render(request, "committees/people/create.html", {"form": form})
+
+
+def _show_temporary(request, user, password):
+    # Shown once, to the administrator, who hands it over in person (as Django admin's reset action does).
+    messages.warning(
+        request,
+        gettext("Temporary password for %(username)s: %(password)s (to be changed at next login)")
+        % {"username": user.username, "password": password},
+    )
+
+
+def _person(request, pk):
+    _require_administrator(request)
+    return get_object_in_scope(managed_users(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_detail(request, pk):
+    """One user: their details, roles (give and take), state, password reset and history."""
+    person = _person(request, pk)
+    edit = PersonForm(initial={"full_name": person.full_name, "email": person.email}, prefix="edit")
+    role = RoleForm(committees=_offered(request), prefix="role")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "edit":
+            edit = PersonForm(request.POST, prefix="edit")
+            if _run(edit, lambda d: person_update(by=request.user, user=person, **d)):
+                messages.success(request, gettext("Saved."))
+                return redirect("committees:person", pk=person.pk)
+        elif action == "role":
+            role = RoleForm(request.POST, committees=_offered(request), prefix="role")
+            if _run(role, lambda d: role_give(by=request.user, user=person, **d)):
+                messages.success(request, gettext("Role given."))
+                return redirect("committees:person", pk=person.pk)
+        else:
+            raise Http404
+    return _render_person(request, person, edit=edit, role=role)
+
+
+def _run(form, service):
+    """Validate `form` and call `service` with its data; service refusals land at their fields."""
+    if not form.is_valid():
+        return False
+    try:
+        service(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)  # a dict of field errors goes to its fields
+        return False
+    return True
+
+
+def _render_person(request, person, *, edit=None, role=None, role_errors=None, active_error=None, status=200):
+    from supervision.models import Auditor
+
+    scope = scope_for(request.user)
+    roles = list(person.roles.select_related("committee").order_by("committee__path", "kind"))
+    return render(request, "committees/people/person.html", {
+        "person": person,
+        "edit": edit or PersonForm(initial={"full_name": person.full_name, "email": person.email}, prefix="edit"),
+        "role_form": role or RoleForm(committees=_offered(request), prefix="role"),
+        "roles": [(r, scope.administers(r.committee), (role_errors or {}).get(r.pk)) for r in roles],
+        "active_error": active_error,
+        "auditor": Auditor.objects.filter(user=person).select_related("home_committee").first(),
+        "changes": person.changes.select_related("by")[:HISTORY_LINES],
+        "is_self": person.pk == request.user.pk,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def person_active(request, pk):
+    """Deactivate (active=0) or reactivate (active=1)."""
+    person = _person(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        person_set_active(by=request.user, user=person, active=active)
+    except ValidationError as error:
+        return _render_person(request, person, active_error=" ".join(error.messages), status=400)
+    messages.success(request, gettext("Reactivated.") if active else gettext("Deactivated: this user can no longer log in."))
+    return redirect("committees:person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_password(request, pk):
+    person = _person(request, pk)
+    _show_temporary(request, person, person_password_reset(by=request.user, user=person))
+    return redirect("committees:person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def role_remove(request, pk, role_pk):
+    person = _person(request, pk)
+    role = get_object_in_scope(person.roles.select_related("committee"), pk=role_pk)
+    if not may_administer(request.user, role.committee):
+        raise Http404
+    try:
+        role_take(by=request.user, role=role)
+    except ValidationError as error:
+        return _render_person(request, person, role_errors={role.pk: " ".join(error.messages)}, status=400)
+    messages.success(request, gettext("Role taken."))
+    return redirect("committees:person", pk=person.pk)
+
+
+# --- the auditor pool -----------------------------------------------------------------------------------
+
+
+@login_required
+def auditor_list(request):
+    _require_administrator(request)
+    auditors = (
+        managed_auditors(request.user).select_related("user", "home_committee").prefetch_related("may_visit")
+        .order_by("user__username")
+    )
+    page = Paginator(auditors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "committees/people/auditors.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def auditor_create(request):
+    _require_administrator(request)
+    from supervision.models import Auditor
+
+    users = managed_users(request.user).filter(is_active=True).exclude(
+        pk__in=Auditor.objects.values("user")).order_by("username")
+    form = AuditorForm(request.POST or None, committees=_offered(request), users=users)
+    if request.method == "POST" and _run(form, lambda d: auditor_save(by=request.user, **d)):
+        messages.success(request, gettext("Added to the auditor pool."))
+        return redirect("committees:auditors")
+    return render(request, "committees/people/auditor_form.html", {"form": form, "auditor": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def auditor_edit(request, pk):
+    _require_administrator(request)
+    auditor = get_object_in_scope(managed_auditors(request.user).select_related("user"), pk=pk)
+    initial = {
+        "home_committee": auditor.home_committee_id, "may_visit": list(auditor.may_visit.all()),
+        "workload_limit": auditor.workload_limit, "active": auditor.active,
+    }
+    form = AuditorForm(request.POST or None, initial=initial, committees=_offered(request))
+    if request.method == "POST" and _run(form, lambda d: auditor_save(by=request.user, auditor=auditor, user=auditor.user, **d)):
+        messages.success(request, gettext("Saved."))
+        return redirect("committees:auditors")
+    return render(request, "committees/people/auditor_form.html", {"form": form, "auditor": auditor})
+
+
+@login_required
+@require_POST
+def auditor_delete(request, pk):
+    _require_administrator(request)
+    auditor = get_object_in_scope(managed_auditors(request.user).select_related("user"), pk=pk)
+    try:
+        auditor_remove(by=request.user, auditor=auditor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("committees:auditor", pk=auditor.pk)
+    messages.success(request, gettext("Removed from the auditor pool."))
+    return redirect("committees:auditors")
