@@ -11,11 +11,14 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from committees.campaigns import campaign_choice_label, campaigns_covering
 from committees.models import Member
+from studygroup.choices import PleaseChoose
 from studygroup.dates import bound_form_dates
 
 from .closing import MAX_REASON, close_day, closed_months, correction_reason
@@ -113,7 +116,7 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
         return f"{topic.plan.year} · {topic.title}"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PleaseChoose, forms.ModelForm):
     """The record itself. Built per kind by `activity_form_class`; never used bare."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -204,6 +207,17 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields["plan_topics"].widget = forms.CheckboxSelectMultiple()
         self.fields["plan_topics"].widget.choices = self.fields["plan_topics"].choices
+        approved = StudyPlan.objects.filter(
+            committee__in=committees, year=today.year, approved_on__isnull=False,
+        ).exclude(approved_by="")
+        if not approved.exists():
+            # An empty list of checkboxes says nothing: say where the topics come from, and where to add them.
+            self.fields["plan_topics"].help_text = format_html(
+                '<span id="no-plan-hint">{}</span> <a href="{}">{}</a>',
+                _("There is no approved study plan for %(year)s yet: the topics come from the committee's "
+                  "annual study plan.") % {"year": today.year},
+                reverse("sessions_app:plans"), _("Open the study plans"),
+            )
 
     def clean_submission_key(self):
         # A hidden field a person cannot correct: a mangled key just means "no double-post protection".
@@ -262,7 +276,13 @@ def activity_form_class(kind, *, with_committee):
     return _form_classes[key]
 
 
-class AttendanceRowForm(forms.Form):
+REASON_REQUIRED = {
+    AttendanceStatus.EXCUSED: _("Give the reason for the leave."),
+    AttendanceStatus.ABSENT: _("Give the reason for the absence."),
+}
+
+
+class AttendanceRowForm(PleaseChoose, forms.Form):
     member = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("attendance"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
@@ -279,8 +299,11 @@ class AttendanceRowForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == AttendanceStatus.EXCUSED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Give the reason for the excused absence."))
+        # Leave (请假) and absence (缺席) are both accounted for: the row says why, at its reason field.
+        reason = (cleaned.get("reason") or "").strip()
+        if not reason and cleaned.get("status") in REASON_REQUIRED:
+            self.add_error("reason", REASON_REQUIRED[cleaned["status"]])
+        cleaned["reason"] = reason
         return cleaned
 
 
@@ -616,7 +639,7 @@ class CorrectionReasonForm(forms.Form):
         return (self.cleaned_data.get("reason") or "").strip()
 
 
-class StudyPlanForm(forms.ModelForm):
+class StudyPlanForm(PleaseChoose, forms.ModelForm):
     class Meta:
         model = StudyPlan
         fields = ["committee", "year", "title", "notes"]
@@ -647,7 +670,7 @@ class StudyPlanForm(forms.ModelForm):
         return cleaned
 
 
-class PlanTopicForm(forms.ModelForm):
+class PlanTopicForm(PleaseChoose, forms.ModelForm):
     class Meta:
         model = PlanTopic
         fields = ["title", "source", "planned_month"]

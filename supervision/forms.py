@@ -6,7 +6,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
+from sessions_app.forms import MultipleFileField
 from sessions_app.models import Activity
+from studygroup.choices import PleaseChoose
 from studygroup.dates import bound_form_dates
 
 from .models import FILING_KINDS, RATING_MAX, RATING_MIN, Draw, Filing, Rectification, StrataMode, Visit
@@ -15,7 +17,7 @@ from .services import earliest_filing_date
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FilingForm(forms.ModelForm):
+class FilingForm(PleaseChoose, forms.ModelForm):
     committee = forms.ModelChoiceField(queryset=Committee.objects.none(), label=_("committee"))
 
     class Meta:
@@ -45,7 +47,7 @@ class FilingForm(forms.ModelForm):
         return planned_on
 
 
-class FilingLinkForm(forms.Form):
+class FilingLinkForm(PleaseChoose, forms.Form):
     activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=_("session held"))
 
     def __init__(self, *args, filing, **kwargs):
@@ -57,7 +59,7 @@ class FilingLinkForm(forms.Form):
         ).order_by("held_on", "id")
 
 
-class DrawForm(forms.Form):
+class DrawForm(PleaseChoose, forms.Form):
     root = forms.ModelChoiceField(queryset=Committee.objects.none(), label=_("committees under"))
     period_start = forms.DateField(label=_("period from"), widget=DATE)
     period_end = forms.DateField(label=_("period to"), widget=DATE)
@@ -89,7 +91,7 @@ class DrawForm(forms.Form):
 RATING_CHOICES = [(i, str(i)) for i in range(RATING_MIN, RATING_MAX + 1)]
 
 
-class VisitForm(forms.Form):
+class VisitForm(PleaseChoose, forms.Form):
     visited_on = forms.DateField(label=_("visit date"), widget=DATE)
     observed_count = forms.IntegerField(
         label=_("head count observed"), min_value=0, max_value=100_000, required=False,
@@ -114,7 +116,7 @@ class VisitForm(forms.Form):
         return {item.pk: self.cleaned_data.get(f"rating_{item.pk}") for item in self.items}
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(PleaseChoose, forms.Form):
     description = forms.CharField(label=_("what to put right"), max_length=300)
     owner = forms.CharField(label=_("owner"), max_length=60)
     due_on = forms.DateField(label=_("due date"), widget=DATE)
@@ -127,9 +129,14 @@ class RectificationForm(forms.Form):
 RectificationFormSet = forms.formset_factory(RectificationForm, extra=1, max_num=20, validate_max=True)
 
 
-class RectificationCloseForm(forms.Form):
+class RectificationCloseForm(PleaseChoose, forms.Form):
     evidence_note = forms.CharField(
         label=_("evidence"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was done, and where the evidence is kept."),
+    )
+    # Checked as a record's evidence is (sessions_app/uploads.py): by content, by size, each error naming the file.
+    evidence_files = MultipleFileField(
+        label=_("evidence files"), required=False,
+        help_text=_("Photos, scans or PDFs showing the item put right; up to 10 MB each."),
     )
 

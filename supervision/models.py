@@ -3,11 +3,15 @@ their ratings, findings and rectification items, and the portal's notifications.
 
 The assessment app reads these models (Filing, Visit, Rating, Rectification); keep their names stable.
 """
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from committees.models import Committee
@@ -80,7 +84,7 @@ class Auditor(models.Model):
     )
     # Subtree roots: the auditor may visit these committees and everything under them.
     may_visit = models.ManyToManyField(Committee, related_name="+", verbose_name=_("may visit (subtrees)"))
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
     workload_limit = models.PositiveSmallIntegerField(
         _("visits per draw period"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -158,7 +162,7 @@ class ChecklistItem(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("label"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
 
     class Meta:
         verbose_name = _("checklist item")
@@ -201,7 +205,8 @@ class Visit(models.Model):
         Filing, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits", verbose_name=_("filing")
     )
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits", verbose_name=_("session")
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits",
+        verbose_name=pgettext_lazy("study", "session"),  # not django.contrib.sessions' 会话
     )
     assignment = models.OneToOneField(
         Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="visit", verbose_name=_("assignment")
@@ -289,7 +294,8 @@ class Rectification(models.Model):
         _("status"), max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
     )
     evidence_note = models.TextField(_("evidence"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Its own msgid: the month close's "closed at" (关账时间) is another thing.
+    closed_at = models.DateTimeField(pgettext_lazy("rectification", "closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("closed by"),
@@ -310,6 +316,41 @@ class Rectification(models.Model):
 
     def __str__(self):
         return self.description
+
+
+def evidence_path(instance, filename):
+    """A stored name of our own (the sniffed type's extension): nothing of the uploaded name reaches the disk."""
+    return f"rectifications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{EVIDENCE_EXTENSIONS.get(instance.content_type, '')}"
+
+
+EVIDENCE_EXTENSIONS = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif", "application/pdf": ".pdf",
+}
+
+
+class RectificationEvidence(models.Model):
+    """A file showing that an item was put right (a photo, a scan, a PDF), kept with the item. Served only through
+    a scoped view, to those who may read the item."""
+
+    rectification = models.ForeignKey(
+        Rectification, on_delete=models.CASCADE, related_name="evidence_files", verbose_name=_("rectification item")
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class Notification(models.Model):

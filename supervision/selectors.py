@@ -2,7 +2,11 @@
 registry's (reports.figures), never counted here."""
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from committees.scope import scope_for
 from reports import metrics as registry
@@ -42,13 +46,48 @@ def sessions_without_filing(user, *, start=None, end=None):
     return qs.select_related("committee")
 
 
-def assignments_for(auditor):
+class AssignmentStatus(models.TextChoices):
+    TO_VISIT = "to_visit", _("To visit")  # 待旁听
+    OVERDUE = "overdue", pgettext_lazy("assignment", "Overdue")  # 已逾期
+    DONE = "done", pgettext_lazy("assignment", "Done")  # 已完成
+
+
+def assignments_for(auditor, today=None):
+    """The auditor's assignments, each with its `status`: done once its visit is submitted, overdue once the
+    filed day has passed without one, to visit until then (a draft visit is not yet done)."""
     if auditor is None:
         return Assignment.objects.none()
+    today = today or timezone.localdate()
+    status = Case(
+        When(visit__status=VisitStatus.SUBMITTED, then=Value(AssignmentStatus.DONE.value)),
+        When(filing__planned_on__lt=today, then=Value(AssignmentStatus.OVERDUE.value)),
+        default=Value(AssignmentStatus.TO_VISIT.value), output_field=models.CharField(),
+    )
     return (
         Assignment.objects.filter(auditor=auditor)
         .select_related("filing__committee", "filing__activity", "visit")
+        .annotate(status=status)
         .order_by("filing__planned_on", "id")
+    )
+
+
+def visitable_filings(user):
+    """Filed sessions (held or still to come) the user, as an auditor, may sit in on: in their subtrees, of
+    the kinds filed, and no conflict with their home committee."""
+    scope = supervision_scope(user)
+    if scope.auditor is None:
+        return Filing.objects.none()
+    return (
+        Filing.objects.filter(scope.committee_q("committee__", paths=scope.auditor_paths), kind__in=FILING_KINDS)
+        .exclude(_conflict_q(scope.auditor.home_committee.path))
+        .select_related("committee", "activity")
+    )
+
+
+def _conflict_q(home, prefix="committee__"):
+    """The auditor's own committee, those below it and those above it."""
+    return Q(**{f"{prefix}path__startswith": home}) | Q(
+        **{f"{prefix}path__in": [home[:i] for i in range(4, len(home) + 1, 4)]}
     )
 
 
@@ -57,13 +96,9 @@ def visitable_activities(user):
     scope = supervision_scope(user)
     if scope.auditor is None:
         return Activity.objects.none()
-    home = scope.auditor.home_committee.path
-    conflict = Q(committee__path__startswith=home) | Q(
-        committee__path__in=[home[:i] for i in range(4, len(home) + 1, 4)]
-    )
     return (
         Activity.objects.filter(scope.committee_q("committee__", paths=scope.auditor_paths), kind__in=FILING_KINDS)
-        .exclude(conflict)
+        .exclude(_conflict_q(scope.auditor.home_committee.path))
         .select_related("committee")
     )
 

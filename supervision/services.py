@@ -18,7 +18,7 @@ from studygroup.history import stamp, stamped
 from . import draw as drawing
 from .models import (
     FILING_KINDS, Assignment, Auditor, ChecklistItem, Draw, Filing, Notification, Rating, Rectification,
-    RectificationStatus, Visit, VisitStatus,
+    RectificationEvidence, RectificationStatus, Visit, VisitStatus,
 )
 from .selectors import reported_attendance
 
@@ -350,8 +350,12 @@ def _notify_visit(visit):
 
 
 @transaction.atomic
-def rectification_close(*, rectification, user, evidence_note):
-    if rectification.status == RectificationStatus.DONE:
+@transaction.atomic
+def rectification_close(*, rectification, user, evidence_note, files=()):
+    """Close an item with what was done and, optionally, files as evidence ([(upload, checked content type)],
+    as the form's checked file field gives them). The item and its files are saved together or not at all."""
+    locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    if locked.status == RectificationStatus.DONE:
         raise ValidationError({"evidence_note": _("This item is already closed.")})
     if not evidence_note.strip():
         raise ValidationError({"evidence_note": _("Say what was done, or where the evidence is.")})
@@ -360,4 +364,9 @@ def rectification_close(*, rectification, user, evidence_note):
     rectification.closed_at = timezone.now()
     rectification.closed_by = user
     stamped(rectification, user, stamp()).save(update_fields=["status", "evidence_note", "closed_at", "closed_by"])
+    for upload, content_type in files:
+        RectificationEvidence.objects.create(
+            rectification=rectification, file=upload, original_name=upload.name[:200], content_type=content_type,
+            size=upload.size, uploaded_by=user,
+        )
     return rectification
