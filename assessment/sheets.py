@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from studygroup.spreadsheets import xlsx_line
+
 from .models import TestSitting
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
@@ -171,10 +173,11 @@ def write_score_sheet(test_round, sittings):
     sheet = workbook.create_sheet(title=_("Scores")[:31])
     sheet.append([label for _key, label in SHEET_COLUMNS])
     for sitting in sittings:
-        sheet.append([
+        # Names are typed by people: string cells, so "=HYPERLINK(…)" stays text (studygroup/spreadsheets.py).
+        sheet.append(xlsx_line(sheet, [
             sitting.member_id, sitting.member.name, sitting.committee.code, sitting.committee.name,
             float(sitting.score) if sitting.score is not None else None,
-        ])
+        ]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

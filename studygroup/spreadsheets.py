@@ -1,7 +1,8 @@
 """Downloads as CSV and XLSX, shared by every export (archive, drill-down, bulletin).
 
 Cells typed by users are written so that a spreadsheet shows them as text: a leading =, +, -, @ would make
-it a formula (CSV injection), and control characters make openpyxl refuse the file.
+it a formula (CSV injection), and control characters make openpyxl refuse the file. In CSV a protective
+apostrophe goes in front; in XLSX the cell is typed as a string instead (no apostrophe to see).
 """
 import csv
 import io
@@ -23,6 +24,21 @@ def safe_text(value):
 def safe_cell(value):
     """Text made safe; numbers, dates and empty cells kept as they are (so XLSX keeps them typed)."""
     return safe_text(value) if isinstance(value, str) else value
+
+
+def xlsx_line(sheet, line):
+    """A row for `sheet.append`: text as string-typed cells (never a formula), other values as they are."""
+    from openpyxl.cell import Cell
+
+    cells = []
+    for value in line:
+        if isinstance(value, str):
+            cell = Cell(sheet, row=1, column=1, value=CONTROL_CHARS.sub("", value))  # append places it
+            cell.data_type = "s"  # openpyxl would make "=…" a formula
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
 
 
 def _attachment(response, filename):
@@ -54,9 +70,9 @@ def xlsx_bytes(title, header, lines):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31] or "Sheet")
-    sheet.append(header)
+    sheet.append(xlsx_line(sheet, header))
     for line in lines:
-        sheet.append([safe_cell(cell) for cell in line])
+        sheet.append(xlsx_line(sheet, line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
