@@ -9,6 +9,6 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
-        from . import audit
+        from studygroup import audit
 
         audit.connect()

@@ -316,7 +316,7 @@ LOGGING = {
         "audit": {"class": "logging.StreamHandler", "formatter": "line"},
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
-    # One JSON line per login, failed login, role change and export (ops/audit.py).
+    # One JSON line per login, failed login, role change and export (studygroup/audit.py).
     "loggers": {"studygroup.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False}},
 }
 # /health/ (ops/health.py) answers 503 when a change has waited this long for its month's recompute, or when

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from studygroup.audit import log_export
+
 from ..exports import csv_response, xlsx_response
 from ..filters import ActivityFilter
 from ..selectors import records_visible
@@ -21,6 +23,7 @@ def archive(request):
     table = ActivityTable(queryset.order_by("-held_on", "-id"), request=request)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if export is not None:
+        log_export(request, "records", request.GET["export"])
         return export(table.data.data)  # the same rows in the table's order, all pages
     query = request.GET.copy()
     for name in ("page", "export"):
