@@ -263,3 +263,37 @@ def test_bad_posts_give_field_messages_and_save_nothing(carol, tree, data):
 def test_the_admin_menu_entry_is_shown_to_administrators_only(carol, people):
     assert 'id="sg-nav-people"' in carol.get("/committees/people/").content.decode()
     assert 'id="sg-nav-people"' not in login(people.secretary_a).get("/").content.decode()
+
+
+# --- Django admin: the logs read-only, retired committees not offered for roles -----------------------------
+
+
+def django_admin(people):
+    people.admin.is_staff = True
+    people.admin.save(update_fields=["is_staff"])
+    return login(people.admin)
+
+
+def test_the_change_logs_are_read_only_in_django_admin(people, tree, in_a, carol):
+    carol.post(f"/committees/people/{in_a.pk}/password/")
+    admin = django_admin(people)
+    for name in ("committeechange", "userchange"):
+        assert admin.get(f"/admin/committees/{name}/").status_code == 200
+        assert admin.get(f"/admin/committees/{name}/add/").status_code in (403, 404)  # 403 is answered 404
+    change = UserChange.objects.get(user=in_a)
+    assert admin.post(f"/admin/committees/userchange/{change.pk}/delete/", {"post": "yes"}).status_code in (403, 404)
+    assert UserChange.objects.filter(pk=change.pk).exists()
+
+
+def test_django_admins_role_inline_offers_no_retired_committee(people, tree, in_a, county_admin):
+    retired = make_committee(tree.county_a, code="county-a-old")
+    committee_retire(committee=retired, user=county_admin)
+    Role.objects.create(user=people.leader_b, committee=retired, kind=RoleKind.LEADER)
+    admin = django_admin(people)
+    formset = admin.get(f"/admin/committees/user/{in_a.pk}/change/").context["inline_admin_formsets"][0].formset
+    assert retired.pk not in {c.pk for c in formset.forms[0].fields["committee"].queryset}
+    held = admin.get(f"/admin/committees/user/{people.leader_b.pk}/change/").context["inline_admin_formsets"][0].formset
+    assert retired.pk in {c.pk for c in held.forms[0].fields["committee"].queryset}  # a kept role stays valid
+    found = admin.get("/admin/autocomplete/", {"term": "", "app_label": "committees", "model_name": "role",
+                                               "field_name": "committee"}).json()["results"]
+    assert str(retired.pk) not in {r["id"] for r in found} and str(tree.county_a.pk) in {r["id"] for r in found}
