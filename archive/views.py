@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from studygroup.audit import log_export
+
 from .forms import VolumeRequestForm
 from .selectors import LISTED_COMMITTEES, archive_committees, committee_for_request, volume_for_user, volumes_of
 from .services import archive_volume_request
@@ -89,5 +91,6 @@ def download(request, pk):
     filename = gettext("%(committee)s %(year)s study archive volume") % {
         "committee": volume.committee.name, "year": volume.year}
     response = FileResponse(handle, as_attachment=True, filename=f"{filename}.docx", content_type=DOCX_TYPE)
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "private, no-store"
+    log_export(request, "archive_volume", "docx", committee=volume.committee.code, year=volume.year)
     return response

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from committees.scope import scope_for
+from studygroup.audit import log_export
 
 from . import exports, selectors
 from . import metrics as registry
@@ -104,6 +105,7 @@ def drilldown(request, metric):
     context = _drill_context(request, metric)
     export = request.GET.get("format")
     if export in exports.FORMATS:
+        log_export(request, f"drilldown:{metric}", export)
         return exports.drill_response(export, **context)
     freshness, count, total = _drill_numbers(request, context)
     page_obj = CountedPaginator(context["rows"], DRILL_PAGE_SIZE, count=count).get_page(request.GET.get("page"))

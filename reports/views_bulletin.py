@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from studygroup.audit import log_export
+
 from . import bulletin as bulletins
 from . import exports, outline_publish, outline_services, selectors
 from .forms import DashboardForm, parse_month
@@ -55,6 +57,7 @@ def bulletin(request):
     document, versions = _shown(request, committee, month, subtree_readable)
     export = request.GET.get("format")
     if export in exports.FORMATS and export != "csv":
+        log_export(request, "bulletin", export, committee=committee.code, month=f"{month:%Y-%m}")
         return exports.bulletin_response(export, document)
     published = document.published
     changes = outline_publish.changes_since(published) if published else []

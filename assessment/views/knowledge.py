@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.scope import get_object_in_scope
+from studygroup.audit import log_export
 
 from .. import selectors, services
 from ..history import round_history
@@ -123,6 +124,7 @@ def round_sheet(request, pk):
     content = write_score_sheet(test_round, selectors.round_sittings(test_round).iterator(chunk_size=2000))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="test-round-{test_round.pk}.xlsx"'
+    log_export(request, "score_sheet", "xlsx", round=test_round.pk)
     return response
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from committees.scope import scope_for
+from studygroup.audit import log_export
 
 from ..closing import close_day
 from ..exports import correction_csv_response, correction_xlsx_response
@@ -27,6 +28,7 @@ def corrections(request):
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export = EXPORTS.get(request.GET.get("export", ""))
     if export is not None:
+        log_export(request, "corrections", request.GET["export"])
         return export(table)
     query = request.GET.copy()
     for name in ("page", "export"):
