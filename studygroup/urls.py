@@ -19,5 +19,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
     path("committees/", include("committees.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("sessions_app.urls")),
 ]

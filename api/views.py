@@ -1,0 +1,217 @@
+"""The REST API (/api/v1/): thin views over the pages' scope (api/access.py), forms and services (api/records.py)
+and the figures' registry (the reader behind `manage.py stats --json`)."""
+import json
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessment.models import PracticalTask
+from committees.models import Committee, Member
+from committees.scope import get_object_in_scope
+from reports.figures import figures_for
+from reports.management.commands.stats import Command as StatsCommand
+from reports.months import parse_month
+from reports.selectors import start_committee
+from sessions_app.forms import CorrectionReasonForm
+from sessions_app.models import Activity, Attendance
+from sessions_app.services import activity_delete
+from supervision.models import Filing, Rectification, Visit
+
+from . import filters, serializers
+from .access import readable, reads_subtree, require_writer, writable_records
+from .errors import form_errors
+from .records import Invalid, already_created, record_create, record_update
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    resource = None
+
+    def get_queryset(self):
+        return self.shape(readable(self.request.user, self.resource))
+
+    def shape(self, queryset):
+        return queryset.select_related("committee")
+
+    def get_object(self):
+        return get_object_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+@extend_schema_view(list=extend_schema(summary="Committees of the caller's subtree"),
+                    retrieve=extend_schema(summary="One committee"))
+class CommitteeViewSet(ScopedReadOnlyViewSet):
+    queryset = Committee.objects.none()  # the schema's model; rows come from get_queryset()
+    resource = "committees"
+    serializer_class = serializers.CommitteeSerializer
+    filterset_class = filters.CommitteeFilter
+
+    def shape(self, queryset):
+        parent = Committee.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Committee.steplen))
+        return queryset.annotate(parent_code=Subquery(parent.values("code")[:1])).order_by("path")
+
+
+@extend_schema_view(list=extend_schema(summary="Study-group members (the roster) in the caller's scope"),
+                    retrieve=extend_schema(summary="One member"))
+class MemberViewSet(ScopedReadOnlyViewSet):
+    queryset = Member.objects.none()  # the schema's model; rows come from get_queryset()
+    resource = "members"
+    serializer_class = serializers.MemberSerializer
+    filterset_class = filters.MemberFilter
+
+    def shape(self, queryset):
+        return queryset.select_related("committee").order_by("committee__path", "order", "id")
+
+
+class FilingViewSet(ScopedReadOnlyViewSet):
+    queryset = Filing.objects.none()  # the schema's model; rows come from get_queryset()
+    resource = "filings"
+    serializer_class = serializers.FilingSerializer
+    filterset_class = filters.FilingFilter
+
+    def shape(self, queryset):
+        return queryset.order_by("planned_on", "id")
+
+
+class VisitViewSet(ScopedReadOnlyViewSet):
+    queryset = Visit.objects.none()  # the schema's model; rows come from get_queryset()
+    resource = "visits"
+    serializer_class = serializers.VisitSerializer
+    filterset_class = filters.VisitFilter
+
+    def shape(self, queryset):
+        return queryset.order_by("-visited_on", "-id")
+
+
+class RectificationViewSet(ScopedReadOnlyViewSet):
+    queryset = Rectification.objects.none()  # the schema's model; rows come from get_queryset()
+    resource = "rectifications"
+    serializer_class = serializers.RectificationSerializer
+    filterset_class = filters.RectificationFilter
+
+    def shape(self, queryset):
+        return queryset.order_by("due_on", "id")
+
+
+class TaskViewSet(ScopedReadOnlyViewSet):
+    queryset = PracticalTask.objects.none()  # the schema's model; rows come from get_queryset()
+    resource = "tasks"
+    serializer_class = serializers.TaskSerializer
+    filterset_class = filters.TaskFilter
+
+    def shape(self, queryset):
+        return queryset.select_related("committee").order_by("due_on", "id")
+
+
+def with_attendance(queryset):
+    """A page of records in a constant number of queries, whatever its size."""
+    rows = Attendance.objects.select_related("member").order_by("member__order", "member_id")
+    return queryset.select_related("committee").prefetch_related(
+        Prefetch("attendance", queryset=rows), "articles", "plan_topics",
+    )
+
+
+REASON = OpenApiParameter(
+    "reason", OpenApiTypes.STR, description="Required when the record's month is closed: the deletion is a correction.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Study records of every kind, with attendance"),
+    retrieve=extend_schema(summary="One study record"),
+    create=extend_schema(summary="Log a record (as the record page does)", request=serializers.RecordWriteSerializer,
+                         responses={201: serializers.RecordSerializer, 200: serializers.RecordSerializer}),
+    update=extend_schema(summary="Change a record", request=serializers.RecordWriteSerializer),
+    partial_update=extend_schema(summary="Change some facts of a record", request=serializers.RecordWriteSerializer),
+    destroy=extend_schema(summary="Delete a record", parameters=[REASON]),
+)
+class RecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                    viewsets.ReadOnlyModelViewSet):
+    queryset = Activity.objects.none()  # the schema's model; rows come from get_queryset()
+    serializer_class = serializers.RecordSerializer
+    filterset_class = filters.RecordFilter
+
+    def get_queryset(self):
+        queryset = readable(self.request.user, "records")
+        return with_attendance(queryset).order_by("-month", "-held_on", "-id")
+
+    def get_object(self):
+        if self.action == "retrieve":
+            queryset = self.get_queryset()
+        else:
+            require_writer(self.request.user)
+            queryset = with_attendance(writable_records(self.request.user))
+        return get_object_in_scope(queryset, pk=self.kwargs["pk"])
+
+    def _payload(self):
+        if not isinstance(self.request.data, dict):
+            raise ValidationError({"non_field_errors": [_("Send the record as a JSON object.")]})
+        return self.request.data
+
+    def _shown(self, activity, code=status.HTTP_200_OK):
+        activity = get_object_in_scope(with_attendance(readable(self.request.user, "records")), pk=activity.pk)
+        return Response(self.get_serializer(activity).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        require_writer(request.user)
+        payload = self._payload()
+        existing = already_created(request.user, payload)
+        if existing is not None:
+            return self._shown(existing)
+        try:
+            activity = record_create(user=request.user, payload=payload)
+        except Invalid as error:
+            raise ValidationError(error.errors)
+        return self._shown(activity, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        try:
+            activity = record_update(user=request.user, activity=activity, payload=self._payload())
+        except Invalid as error:
+            raise ValidationError(error.errors)
+        return self._shown(activity)
+
+    def destroy(self, request, *args, **kwargs):
+        activity = self.get_object()
+        reason = request.query_params.get("reason")
+        if reason is None and isinstance(request.data, dict):
+            reason = request.data.get("reason")
+        form = CorrectionReasonForm({"reason": reason if isinstance(reason, str) else ""}, required=activity.month_closed)
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        activity_delete(user=request.user, activity=activity, reason=form.cleaned_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+MONTH = OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM", pattern=r"^\d{4}-\d{2}$")
+COMMITTEE = OpenApiParameter(
+    "committee", OpenApiTypes.STR, description="committee code (default: the first committee of the caller's roles)",
+)
+
+
+class StatisticsView(APIView):
+    """The figures of `manage.py stats --json` for a committee's subtree and a month, year to date, read from the
+    registry's stored values. A reader of the whole subtree only (leader, auditor, administrator): a secretary's
+    figures are their own group's, shown on the dashboard."""
+
+    @extend_schema(summary="Figures of a committee's subtree for a month", parameters=[MONTH, COMMITTEE],
+                   responses=serializers.StatisticsSerializer)
+    def get(self, request):
+        try:
+            month = parse_month(request.query_params.get("month", ""))
+        except (ValueError, OverflowError):
+            raise ValidationError({"month": [_("Give the month as YYYY-MM, e.g. 2021-12.")]})
+        code = request.query_params.get("committee")
+        if code:
+            committee = get_object_in_scope(readable(request.user, "committees"), code=code)
+        else:
+            committee = start_committee(request.user)
+        if not reads_subtree(request.user, committee):
+            raise NotFound()
+        figures = figures_for(committee, month)
+        return Response(json.loads(StatsCommand()._json(committee, month, figures)))
