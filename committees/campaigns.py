@@ -85,7 +85,7 @@ def default_committee(user):
     paths = manager_paths(user)
     if paths:
         return Committee.objects.filter(path=paths[0]).first()
-    return Committee.get_first_root_node() if _active(user) and user.is_superuser else None
+    return Committee.objects.get_first_root_node() if _active(user) and user.is_superuser else None
 
 
 # ---------------------------------------------------------------- which concern a user

@@ -122,7 +122,7 @@ def scope_for(user):
             Committee.objects.filter(committees_q(paths=scope.admin_paths)).values_list("id", flat=True)
         )
     if scope.is_admin and not scope.roots:
-        scope.roots = list(Committee.get_root_nodes())
+        scope.roots = list(Committee.objects.get_root_nodes())
     user._studygroup_scope = scope
     return scope
 

@@ -25,7 +25,7 @@ def tiny(db):
 
 
 def test_it_builds_a_valid_treebeard_tree(tiny):
-    evil_chars, bad_steplen, orphans, wrong_depth, wrong_numchild = Committee.find_problems()
+    evil_chars, bad_steplen, orphans, wrong_depth, wrong_numchild = Committee.objects.find_problems()
     assert (evil_chars, bad_steplen, orphans, wrong_depth, wrong_numchild) == ([], [], [], [], [])
     assert Committee.objects.count() == tiny["committees"] == len(generator.tree_rows(TINY))
     assert Committee.objects.order_by("-depth").first().depth == 5
@@ -52,7 +52,7 @@ def test_it_reuses_a_data_set_built_with_the_same_parameters(tiny):
 
 
 def test_it_refuses_a_database_with_committees_but_no_bench_marker(db):
-    Committee.add_root(code="real-city", name="市委", kind="city")
+    Committee.objects.add_root(code="real-city", name="市委", kind="city")
     with pytest.raises(CommandError, match="no bench marker"):
         dataset.ensure(TINY)
 
