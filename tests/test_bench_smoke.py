@@ -52,7 +52,7 @@ def test_it_reuses_a_data_set_built_with_the_same_parameters(tiny):
 
 
 def test_it_refuses_a_database_with_committees_but_no_bench_marker(db):
-    Committee.objects.add_root(code="real-city", name="市委", kind="city")
+    Committee.objects.add_root({"code": "real-city", "name": "市委", "kind": "city"})
     with pytest.raises(CommandError, match="no bench marker"):
         dataset.ensure(TINY)
 
