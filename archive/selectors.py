@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from committees.models import Committee
-from committees.scope import committees_q, get_object_in_scope, scope_for
+from committees import policy
+from committees.scope import get_object_in_scope
 from reports.models import PublishedBulletin
 from sessions_app.models import Activity, ActivityKind, Attendance, Correction, PlanTopic, StudyPlan
 from supervision.models import Rating, Rectification, Visit, VisitStatus
@@ -24,12 +25,7 @@ LISTED_COMMITTEES = 300
 def archive_committees(user):
     """Committees whose volume the user may request and read: a secretary's own committee, every committee of a
     leader's subtree, everything for an administrator. An auditor's reading scope gives none."""
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Committee.objects.all()
-    if not (scope.leader_paths or scope.write_ids):
-        return Committee.objects.none()
-    return Committee.objects.filter(committees_q(paths=scope.leader_paths, ids=scope.write_ids))
+    return policy.restrict(Committee.objects.all(), user, policy.READ, field=None, audit=False)
 
 
 def may_request(user, committee):
@@ -43,13 +39,7 @@ def committee_for_request(user, code):
 
 def volumes_visible(user):
     """Volumes of the committees the user may request for: the download and the status follow this."""
-    scope = scope_for(user)
-    qs = ArchiveVolume.objects.select_related("committee")
-    if scope.is_admin:
-        return qs
-    if not (scope.leader_paths or scope.write_ids):
-        return qs.none()
-    return qs.filter(committees_q("committee__", paths=scope.leader_paths, ids=scope.write_ids))
+    return policy.restrict(ArchiveVolume.objects.select_related("committee"), user, policy.READ, audit=False)
 
 
 def volumes_of(user):

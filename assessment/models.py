@@ -31,9 +31,9 @@ class Strata(models.TextChoices):
 
 class TestRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from committees.scope import scope_for
+        from committees.policy import READ, restrict
 
-        return scope_for(user).filter_by_committee(self)
+        return restrict(self, user, READ)
 
 
 class TestRound(models.Model):
@@ -159,9 +159,9 @@ def task_level_for(committee):
 
 class PracticalTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from committees.scope import scope_for
+        from committees.policy import READ, restrict
 
-        return scope_for(user).filter_by_committee(self)
+        return restrict(self, user, READ)
 
 
 class PracticalTask(models.Model):
@@ -275,9 +275,9 @@ class AssessmentRun(models.Model):
 
 class AssessmentScoreQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from committees.scope import scope_for
+        from committees.policy import READ, restrict
 
-        return scope_for(user).filter_by_committee(self)
+        return restrict(self, user, READ)
 
 
 class AssessmentScore(models.Model):

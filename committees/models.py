@@ -25,9 +25,9 @@ class CommitteeKind(models.TextChoices):
 
 class CommitteeQuerySet(MP_NodeQuerySet):
     def visible_to(self, user):
-        from .scope import scope_for
+        from .policy import READ, restrict
 
-        return scope_for(user).filter_committees(self)
+        return restrict(self, user, READ, field=None)
 
     def subtree_of(self, committee):
         return self.filter(path__startswith=committee.path)

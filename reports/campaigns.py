@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from committees import campaigns as services
 from committees.models import Committee
+from committees import policy
 from committees.scope import scope_for
 
 from . import freshness, selectors
@@ -57,8 +58,7 @@ def _managed(queryset, user, code):
 @require_GET
 def campaign_list(request):
     user = request.user
-    if scope_for(user).is_empty:
-        raise Http404
+    policy.require(user, policy.READ)
     campaigns, themes = list(services.campaigns_for(user)), list(services.themes_for(user))
     return render(request, "reports/campaigns.html", {
         "campaigns": [(c, services.manages(user, c)) for c in campaigns],

@@ -10,6 +10,7 @@ from django.db.models import Count, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from committees import policy
 from committees.models import Campaign, Committee, Theme
 from committees.scope import get_object_in_scope, scope_for
 
@@ -293,7 +294,7 @@ def drill_rows(user, metric, committee, month, period):
     qs = metric.records(
         committee, month, own=drill_uses_own(user, metric, committee), ytd=period == PERIOD_YTD,
     )
-    qs = scope_for(user).filter_by_committee(qs, metric.committee_field)
+    qs = policy.restrict(qs, user, policy.READ, metric.committee_field)
     # With a stored month column, (-month, -date) is the same order as (-date) and the one the
     # index activity_month_held reads backwards: the first page costs one page of rows, not a sort.
     order = [f"-{metric.month_field}"] if metric.month_field else []

@@ -66,17 +66,14 @@ class DeliveryMode(models.TextChoices):
 
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from committees.scope import scope_for
+        from committees.policy import READ, restrict
 
-        return scope_for(user).filter_by_committee(self)
+        return restrict(self, user, READ)
 
     def writable_by(self, user):
-        from committees.scope import scope_for
+        from committees.policy import WRITE, restrict
 
-        scope = scope_for(user)
-        if scope.is_admin:
-            return self
-        return self.filter(committee_id__in=sorted(scope.write_ids))
+        return restrict(self, user, WRITE)
 
     def in_subtree(self, committee):
         return self.filter(committee__path__startswith=committee.path)

@@ -2,7 +2,8 @@
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from committees.models import Committee, RoleKind, User
+from committees.models import Committee
+from committees.policy import READ, WRITE, administrators_to_ask, get_or_404, restrict  # noqa: F401 (home)
 from committees.scope import get_object_in_scope, scope_for
 
 from .models import (
@@ -41,15 +42,17 @@ def month_counts(user, *, today=None):
 
 
 def writable_committees(user):
-    return scope_for(user).writable_committees().order_by("path")
+    return restrict(Committee.objects.all(), user, WRITE, field=None).order_by("path")
 
 
 def sole_writable_committee(user):
-    """The one committee a secretary writes for (then the forms imply it), else None."""
+    """The one active committee a secretary writes for (then the forms imply it), else None (an administrator
+    of a subtree chooses, even when one committee of it is left active)."""
     scope = scope_for(user)
-    if scope.is_admin or len(scope.write_ids) != 1:
+    if scope.is_admin or scope.admin_paths:
         return None
-    return Committee.objects.get(id=next(iter(scope.write_ids)))
+    committees = list(writable_committees(user).filter(active=True)[:2])
+    return committees[0] if len(committees) == 1 else None
 
 
 def record_for_detail(user, pk):
@@ -74,13 +77,12 @@ def attendance_totals(activity):
 
 
 def attachment_for_download(user, pk):
-    qs = scope_for(user).filter_by_committee(Attachment.objects.all(), "activity__committee")
-    return get_object_in_scope(qs, pk=pk)
+    return get_or_404(Attachment.objects.all(), user, READ, "activity__committee", pk=pk)
 
 
 def plans_visible(user):
     """Plans in scope with their coverage (topics, topics ticked off by at least one record)."""
-    qs = scope_for(user).filter_by_committee(StudyPlan.objects.all())
+    qs = restrict(StudyPlan.objects.all(), user, READ)
     return qs.select_related("committee").annotate(
         topic_count=Count("topics", distinct=True),
         covered_count=Count("topics", filter=Q(topics__activities__isnull=False), distinct=True),
@@ -92,11 +94,7 @@ def plan_for_detail(user, pk):
 
 
 def plan_for_writing(user, pk):
-    scope = scope_for(user)
-    qs = StudyPlan.objects.select_related("committee")
-    if not scope.is_admin:
-        qs = qs.filter(committee_id__in=sorted(scope.write_ids))
-    return get_object_in_scope(qs, pk=pk)
+    return get_or_404(StudyPlan.objects.select_related("committee"), user, WRITE, pk=pk)
 
 
 def plan_topics_with_records(user, plan):
@@ -110,25 +108,13 @@ def articles_of(activity):
 
 
 def article_for_download(user, pk):
-    qs = scope_for(user).filter_by_committee(Article.objects.exclude(file=""), "activity__committee")
-    return get_object_in_scope(qs, pk=pk)
+    return get_or_404(Article.objects.exclude(file=""), user, READ, "activity__committee", pk=pk)
 
 
 def corrections_visible(user):
     """Corrections of records in the user's scope (by the committee the record belonged to)."""
-    return scope_for(user).filter_by_committee(Correction.objects.all()).select_related("made_by", "record")
+    return restrict(Correction.objects.all(), user, READ).select_related("made_by", "record")
 
 
 def topics_of(activity):
     return list(activity.plan_topics.select_related("plan").order_by("plan__year", "order", "id"))
-
-
-
-
-def administrators_to_ask(*, limit=5):
-    """Whom a user with no role asks for one: administrators of a top committee, then system administrators."""
-    top_admins = Q(roles__kind=RoleKind.ADMIN, roles__committee__depth=1)
-    return list(
-        User.objects.filter(is_active=True).filter(top_admins | Q(is_superuser=True))
-        .distinct().order_by("-is_superuser", "username")[:limit]
-    )

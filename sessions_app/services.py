@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from committees.scope import scope_for
+from committees import policy
 from studygroup.dates import check_dates
 
 from . import corrections
@@ -17,8 +17,9 @@ ATTENDANCE_FIELDS = ("status", "reason", "made_up_on", "made_up_note")
 
 
 def _require_writer(user, committee):
-    # Views answer 404 before this; reaching here without the right is a programming error.
-    if not scope_for(user).can_write_committee(committee):
+    # Views answer 404 before this; reaching here without the right is a programming error (answered 404 too:
+    # committees/policy.py denied_as_not_found).
+    if not policy.may(user, policy.WRITE, committee):
         raise PermissionDenied
 
 

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "committees.accounts.MustChangePasswordMiddleware",
+    "committees.policy.NoRoleMiddleware",  # a signed-in user with no role: the page that says so, on every portal page
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into the lockout page
 ]
 

@@ -22,3 +22,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("sessions_app.urls")),
 ]
+
+# "You may not" is answered like "there is no such page" (committees/policy.py): a stray PermissionDenied is a 404.
+handler403 = "committees.policy.denied_as_not_found"

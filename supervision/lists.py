@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from committees.scope import scope_for
+from committees import policy
 from studygroup.lists import SMALL_HIDDEN, ListTable, ScopedFilterSet, committee_filter
 
 from .models import FILING_KIND_CHOICES, Filing, Rectification, RectificationStatus, Visit
@@ -79,8 +79,7 @@ class FilingTable(ListTable):
                            reverse("supervision:filing_link", args=[record.pk]), _("Link the session held"))
 
     def _may_link(self, record):
-        scope = scope_for(self.request.user)
-        return scope.is_admin or record.committee_id in scope.write_ids
+        return policy.may(self.request.user, policy.WRITE, record.committee)
 
 
 class VisitFilter(ScopedFilterSet):

@@ -4,8 +4,11 @@
 - administrator of C: as a leader of C and a secretary of every committee in C's subtree (`admin_paths`);
 - leader of C: filings, visits (submitted) and rectifications of C's subtree;
 - secretary of C: C's filings, and C's visits and rectifications once the visit is submitted (not drafts);
-- auditor: the filings of the committees they may visit (their Auditor profile's subtrees; without a profile,
-  the subtree of their auditor role) and their own visits, drafts included — nothing else.
+- auditor: the filings of the committees they may visit (their auditor-pool profile's subtrees) and their own
+  visits, drafts included — nothing else.
+
+The auditor's rights have one source, the pool profile, read once by committees/scope.py (see
+committees/policy.py): the auditor role only marks pool membership, and this module adds no rule of its own.
 """
 from dataclasses import dataclass, field
 
@@ -35,25 +38,17 @@ class SupervisionScope:
 
 
 def supervision_scope(user):
-    """Computed once per user object (on top of scope_for: the Auditor profile is one more query)."""
+    """Computed once per user object, from scope_for (no query of its own)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return SupervisionScope()
     cached = getattr(user, "_supervision_scope", None)
     if cached is not None:
         return cached
-    from .models import Auditor
-
     base = scope_for(user)
     scope = SupervisionScope(
         is_admin=base.is_admin, leader_paths=list(base.leader_paths), admin_paths=list(base.admin_paths),
-        secretary_ids=set(base.write_ids),
+        secretary_ids=set(base.write_ids), auditor=base.auditor_profile, auditor_paths=list(base.auditor_paths),
     )
-    profile = Auditor.objects.filter(user=user).first()
-    if profile is None:
-        scope.auditor_paths = list(base.auditor_paths)
-    elif profile.active:
-        scope.auditor = profile
-        scope.auditor_paths = list(profile.may_visit.values_list("path", flat=True))
     user._supervision_scope = scope
     return scope
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from committees import policy
 from committees.models import Committee
-from committees.scope import get_object_in_scope, scope_for
+from committees.scope import get_object_in_scope
 from reports import metrics as registry
 from reports.figures import year_end_month
 from reports.forms import PERIOD_YTD, parse_month
@@ -99,8 +100,7 @@ def home(request):
 
 @login_required
 def filings(request):
-    scope = scope_for(request.user)
-    can_file = scope.is_admin or bool(scope.write_ids)
+    can_file = policy.may_any(request.user, policy.WRITE)
     return render_list(
         request, "supervision/filings.html", queryset=selectors.filings_for(request.user),
         filterset_class=FilingFilter, table_class=FilingTable, export_name="filings", export_title=_("Filings"),
@@ -110,7 +110,7 @@ def filings(request):
 
 @login_required
 def filing_create(request):
-    committees = list(scope_for(request.user).writable_committees().order_by("path")[:500])
+    committees = list(policy.restrict(Committee.objects.all(), request.user, policy.WRITE, None).order_by("path")[:500])
     if not committees:
         raise Http404
     form = FilingForm(request.POST or None, committees=Committee.objects.filter(pk__in=[c.pk for c in committees]))
@@ -128,21 +128,16 @@ def filing_create(request):
 @login_required
 def filing_detail(request, pk):
     filing = get_object_in_scope(selectors.filings_for(request.user).select_related("filed_by"), pk=pk)
-    scope = scope_for(request.user)
     return _render(request, "supervision/filing_detail.html", {
         "filing": filing, "today": timezone.localdate(), "history": filing_history(filing),
-        "can_link": scope.is_admin or filing.committee_id in scope.write_ids,
+        "can_link": policy.may(request.user, policy.WRITE, filing.committee),
         "visits": selectors.visits_for(request.user).filter(filing=filing),
     })
 
 
 @login_required
 def filing_link(request, pk):
-    scope = scope_for(request.user)
-    qs = selectors.filings_for(request.user)
-    if not scope.is_admin:
-        qs = qs.filter(committee_id__in=sorted(scope.write_ids))
-    filing = get_object_in_scope(qs, pk=pk)
+    filing = policy.get_or_404(selectors.filings_for(request.user), request.user, policy.WRITE, pk=pk)
     form = FilingLinkForm(request.POST or None, filing=filing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -371,7 +366,7 @@ def _closable(user):
     qs = selectors.rectifications_for(user)
     if scope.is_admin:
         return qs
-    return qs.filter(Q(visit__auditor__user=user) | Q(committee_id__in=sorted(scope.secretary_ids)))
+    return qs.filter(Q(visit__auditor__user=user) | policy.committee_q(user, policy.WRITE, "committee__"))
 
 
 @login_required

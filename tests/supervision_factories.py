@@ -12,7 +12,7 @@ from .factories import MemberFactory
 def make_auditor(user, *, home, may_visit, limit=5, active=True):
     auditor = Auditor.objects.create(user=user, home_committee=home, workload_limit=limit, active=active)
     auditor.may_visit.set(may_visit)
-    user._supervision_scope = None
+    user._supervision_scope = user._studygroup_scope = None  # the policy reads the profile (committees/policy.py)
     return auditor
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404
 
-from committees.scope import scope_for
+from committees import policy
 from reports.figures import year_end_month
 from reports.forms import parse_month
 from reports.months import current_month
@@ -17,10 +17,7 @@ PAGE_SIZE = 50
 
 
 def require_scope(user):
-    scope = scope_for(user)
-    if scope.is_empty:
-        raise Http404
-    return scope
+    return policy.require(user, policy.READ)  # committees/policy.py
 
 
 def require_admin(user):

@@ -3,11 +3,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from committees import policy
 from committees.scope import get_object_in_scope
 
 from .. import selectors, services
@@ -42,14 +42,15 @@ def tasks(request):
     # defines it; the other filters narrow the list below, never a figure.
     committee = selectors.figures_committee(request.user, values.get("committee"))
     month = figures_month(request, values.get("year"))
+    page = page_of(request, visible.order_by("-due_on", "-id"))
     return render(request, "assessment/tasks.html", {
         "filters": filters,
         "figures": selectors.page_figures(request.user, committee, month, selectors.TASK_FIGURES),
-        "page": page_of(request, visible.order_by("-due_on", "-id")),
+        "page": page,
         "query": query_without_page(request),
-        "write_ids": scope.write_ids,
+        "write_ids": policy.writable_among(request.user, {t.committee for t in page}),
         "can_write_all": scope.is_admin,
-        "can_create": scope.is_admin or bool(scope.write_ids),
+        "can_create": policy.may_any(request.user, policy.WRITE),
     })
 
 
@@ -68,9 +69,7 @@ def _save(request, form, task=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request):
-    scope = require_scope(request.user)
-    if not (scope.is_admin or scope.write_ids):
-        raise Http404
+    policy.require(request.user, policy.WRITE)
     form = PracticalTaskForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and _save(request, form):
         messages.success(request, _("Task saved."))
@@ -80,20 +79,17 @@ def task_create(request):
 
 @login_required
 def task_detail(request, pk):
-    scope = require_scope(request.user)
+    require_scope(request.user)
     task = get_object_in_scope(selectors.practical_tasks_for(request.user).select_related("created_by"), pk=pk)
     return render(request, "assessment/task_detail.html", {
-        "task": task, "history": task_history(task), "can_edit": scope.can_write_committee(task.committee),
+        "task": task, "history": task_history(task), "can_edit": policy.may(request.user, policy.WRITE, task.committee),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request, pk):
-    scope = require_scope(request.user)
-    task = get_object_in_scope(selectors.practical_tasks_for(request.user), pk=pk)
-    if not scope.can_write_committee(task.committee):
-        raise Http404
+    task = policy.get_or_404(selectors.practical_tasks_for(request.user), request.user, policy.WRITE, pk=pk)
     form = PracticalTaskForm(request.POST or None, instance=task, user=request.user)
     if request.method == "POST" and form.is_valid() and _save(request, form, task):
         messages.success(request, _("Task saved."))

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from committees.scope import scope_for
+from committees import policy
 from studygroup.audit import log_export
 
 from ..closing import close_day
@@ -19,8 +19,7 @@ PER_PAGE = 25
 @login_required
 def corrections(request):
     """Corrections of closed months' records under the user (更正记录): filter by month, export what is shown."""
-    if scope_for(request.user).is_empty:
-        raise Http404
+    policy.require(request.user, policy.READ)
     filterset = CorrectionFilter(request.GET or None, queryset=corrections_visible(request.user), user=request.user)
     if filterset.is_bound and "committee" in filterset.errors:
         raise Http404  # a committee out of scope is the same as one that does not exist

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from committees import policy
 from committees.scope import scope_for
 
 from ..presentation import quick_add_kinds
@@ -11,13 +12,13 @@ from ..selectors import administrators_to_ask, latest_records, month_counts, wri
 @login_required
 def home(request):
     scope = scope_for(request.user)
-    if scope.is_empty:
+    if policy.has_no_role(request.user):
         # The first page after login: say plainly why there is nothing here and whom to ask.
         return render(request, "sessions_app/no_role.html", {"administrators": administrators_to_ask()})
-    if scope.auditor_paths and not (scope.is_admin or scope.write_ids or scope.leader_paths):
+    if policy.may_any(request.user, policy.AUDIT) and not (scope.is_admin or scope.writes_any or scope.leader_paths):
         # An auditor's work (assigned visits, filed sessions) is in supervision: start there.
         return redirect("supervision:home")
-    writes = bool(scope.write_ids) or scope.is_admin
+    writes = policy.may_any(request.user, policy.WRITE)
     context = {
         "roots": scope.roots,
         "writes": writes,

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from committees.scope import scope_for
+from committees import policy
 
 from ..forms import PlanApprovalForm, PlanTopicFormSet, StudyPlanForm
 from ..models import StudyPlan
@@ -22,17 +22,16 @@ from .records import _writer_or_404
 
 @login_required
 def plans(request):
-    scope = scope_for(request.user)
     return render(request, "sessions_app/plans.html", {
         "plans": list(plans_visible(request.user)),
-        "can_create": scope.is_admin or bool(scope.write_ids),
+        "can_create": policy.may_any(request.user, policy.WRITE),
     })
 
 
 @login_required
 def plan_detail(request, pk):
     plan = plan_for_detail(request.user, pk)
-    can_write = scope_for(request.user).can_write_committee(plan.committee)
+    can_write = policy.may(request.user, policy.WRITE, plan.committee)
     approval = PlanApprovalForm(initial={"approved_by": plan.approved_by, "approved_on": plan.approved_on})
     return render(request, "sessions_app/plan_detail.html", {
         "plan": plan, "topics": plan_topics_with_records(request.user, plan), "can_write": can_write,

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from committees.scope import scope_for
+from committees import policy
 from studygroup.dates import SessionDate
 
+from .. import signin
 from ..closing import closes_at
 from ..forms import CorrectionReasonForm, RecordEntry
 from ..history import record_history
@@ -39,9 +40,7 @@ def _kind_or_404(kind):
 
 def _writer_or_404(user):
     # A reader (leader, auditor) is told nothing more than a stranger is: the page does not exist.
-    scope = scope_for(user)
-    if not (scope.is_admin or scope.write_ids):
-        raise Http404
+    policy.require(user, policy.WRITE)
 
 
 def _already_created(request):
@@ -186,9 +185,10 @@ def record_detail(request, pk):
         "attachments": list(activity.attachments.all()),
         "topics": topics_of(activity),
         "history": record_history(activity),
-        "can_write": scope_for(request.user).can_write_committee(activity.committee),
+        "can_write": policy.may(request.user, policy.WRITE, activity.committee),
         "articles": articles_of(activity),
         "month_closed": activity.month_closed,
+        "offers_sign_in": signin.offers_sign_in(activity),
     })
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from committees import policy
 from committees.models import Member
 from committees.scope import get_object_in_scope, scope_for
 from committees.services import member_create, member_update
@@ -53,9 +54,8 @@ def _roster_committee(request):
     code = request.GET.get("committee")
     if code:
         return get_object_in_scope(committees, code=code)
-    scope = scope_for(request.user)
-    for root in scope.roots:  # an administrator starts at the committee of their role
-        if scope.can_write_committee(root):
+    for root in scope_for(request.user).roots:  # an administrator starts at the committee of their role
+        if policy.may(request.user, policy.WRITE, root):
             return root
     committee = committees.first()
     if committee is None:
@@ -116,7 +116,7 @@ def roster(request):
         "committee": committee, "form": form, "today": today,
         "current": [m for m in members if m.active],  # active follows the leaving date (member_update)
         "former": [m for m in members if not m.active],
-        "committees": writable_committees(request.user) if scope_for(request.user).administers_any else None,
+        "committees": writable_committees(request.user) if policy.may_any(request.user, policy.ADMINISTER) else None,
         "history": roster_history(committee),
     })
 
