@@ -453,3 +453,6 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}：{self.record_title}"
+
+
+from .signin_models import SignIn, SignInWindow  # noqa: E402,F401  (QR sign-in; see that module)

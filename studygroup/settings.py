@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE.update({
     "reminders-send": {"task": "reminders.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "reminders-bulletins": {"task": "reminders.tasks.send_bulletins", "schedule": crontab(hour=6, minute=0)},
 })
+# QR sign-in at the venue (sessions_app/signin.py): the code is valid from this many minutes before the start until
+# this many minutes after it; a sign-in more than SIGNIN_LATE_MINUTES after the start is late.
+SIGNIN_OPENS_BEFORE_MINUTES = envint("SIGNIN_OPENS_BEFORE_MINUTES", 30, minimum=0, maximum=240)
+SIGNIN_WINDOW_MINUTES = envint("SIGNIN_WINDOW_MINUTES", 180, minimum=10, maximum=24 * 60)
+SIGNIN_LATE_MINUTES = envint("SIGNIN_LATE_MINUTES", 10, minimum=0, maximum=240)
 # Reminders (reminders/rules.py): the city's thresholds, and which rules run (all when unset).
 REMINDER_SILENT_DAYS = envint("REMINDER_SILENT_DAYS", 60, minimum=1)
 REMINDER_ESCALATE_DAYS = envint("REMINDER_ESCALATE_DAYS", 30, minimum=0)
@@ -305,6 +310,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RecordKindEnum": "sessions_app.models.ActivityKind",
+        "FilingKindEnum": "supervision.models.FILING_KIND_CHOICES",
+        "CommitteeKindEnum": "committees.models.CommitteeKind",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.error_responses"],
 }
 

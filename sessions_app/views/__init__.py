@@ -5,9 +5,10 @@ from .home import home
 from .plans import plan_approve, plan_create, plan_detail, plan_edit, plans
 from .records import record_create, record_delete, record_detail, record_edit
 from .roster import roster, roster_edit, roster_leave
+from .signin import signin_member, signin_show, signin_status
 
 __all__ = [
     "archive", "article_file", "attachment_download", "corrections", "home", "plan_approve", "plan_create",
     "plan_detail", "plan_edit", "plans", "record_create", "record_delete", "record_detail", "record_edit",
-    "roster", "roster_edit", "roster_leave",
+    "roster", "roster_edit", "roster_leave", "signin_member", "signin_show", "signin_status",
 ]
