@@ -8,12 +8,13 @@ a link is then only its query string. The template reads ready strings.
 from dataclasses import dataclass
 from urllib.parse import quote_plus, urlencode
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from . import briefing
+from .briefing import change_text, counts_people, drill_key, figure_text
 from .forms import PERIOD_MONTH, PERIOD_YTD
 
 
@@ -93,6 +94,8 @@ class Card:
     month_text: str = ""
     ytd_text: str = ""
     choose_url: str = ""
+    month_exact: str = ""  # with 万 shown: the exact figure, for the title attribute
+    ytd_exact: str = ""
     month_url: str = ""
     ytd_url: str = ""
     # A ratio: its two figures, each linking to its own records.
@@ -109,14 +112,20 @@ class Card:
     denominator_ytd_url: str = ""
 
 
-def _number(value):
-    return "—" if value is None else intcomma(value)
+def _number(value, wan=False):
+    return figure_text(value, wan=wan)
+
+
+def tooltip(metric):
+    """A figure's title attribute: what it counts, and the document's tally code (T1–T15) for those who know it."""
+    description = str(metric.description)
+    return f"{metric.tally} · {description}" if metric.tally else description
 
 
 def card(links, figure):
     page, metric = links.page, figure.metric
     made = Card(
-        key=metric.key, label=str(metric.label), description=str(metric.description), tally=metric.tally or "",
+        key=metric.key, label=str(metric.label), description=tooltip(metric), tally=metric.tally or "",
         unit=str(metric.unit), chosen=metric == page.chosen, is_ratio=figure.is_ratio,
     )
     if figure.is_ratio:
@@ -124,15 +133,17 @@ def card(links, figure):
         made.value, made.ytd = figure.value, figure.ytd
         made.numerator_label, made.denominator_label = str(num.metric.label), str(den.metric.label)
         made.denominator_unit = str(den.metric.unit)
-        made.numerator_month_text, made.denominator_month_text = intcomma(num.value), intcomma(den.value)
-        made.numerator_ytd_text, made.denominator_ytd_text = intcomma(num.ytd), intcomma(den.ytd)
+        made.numerator_month_text, made.denominator_month_text = _number(num.value), _number(den.value)
+        made.numerator_ytd_text, made.denominator_ytd_text = _number(num.ytd), _number(den.ytd)
         made.numerator_month_url = links.drill(num.metric.key, page.committee)
         made.denominator_month_url = links.drill(den.metric.key, page.committee)
         made.numerator_ytd_url = links.drill(num.metric.key, page.committee, period=PERIOD_YTD)
         made.denominator_ytd_url = links.drill(den.metric.key, page.committee, period=PERIOD_YTD)
     else:
         made.value, made.ytd = figure.value, figure.ytd  # raw, for the card's data-value
-        made.month_text, made.ytd_text = _number(figure.value), _number(figure.ytd)
+        wan = counts_people(metric)
+        made.month_text, made.ytd_text = _number(figure.value, wan), _number(figure.ytd, wan)
+        made.month_exact, made.ytd_exact = _number(figure.value), _number(figure.ytd)
         made.choose_url = links.choose(figure.drill_key)
         made.month_url = links.drill(figure.drill_key, page.committee)
         made.ytd_url = links.drill(figure.drill_key, page.committee, period=PERIOD_YTD)
@@ -146,18 +157,29 @@ class BreakdownLine:
     month_url: str
     ytd_url: str
     heat_cells: str  # the row's heatmap cells, one link each (built here: ~150 cells a page)
+    value_text: str = ""
+    ytd_text: str = ""
+
+
+def heat_cell(path, code, name, label, value, current):
+    """One heatmap cell: a month with records links to them; a red cell (nothing reported) links nowhere, since
+    its drill-down would be an empty page."""
+    chosen = " sg-heat-current" if current else ""
+    if not value:
+        return (f'<td class="text-center sg-heat-none{chosen}" title="{name} {label}：{escape(_("nothing reported"))}">'
+                f'<span>0</span></td>')
+    return (f'<td class="text-center sg-heat-some{chosen}">'
+            f'<a href="{path}?committee={code}&amp;month={label}&amp;period=month" '
+            f'title="{name} {label}">{int(value)}</a></td>')
 
 
 def heat_cells(links, key, committee, cells):
-    """One sub-committee's heatmap cells: each a link to that month's records. Built as one string
-    (about 150 cells a page): the committee's name and the path are escaped, the rest is digits and
-    the quoted committee code."""
+    """One sub-committee's heatmap cells. Built as one string (about 150 cells a page): the committee's name and
+    the path are escaped, the rest is digits and the quoted committee code."""
     path, code, name = escape(links.drill_path(key)), links.code(committee), escape(committee.name)
+    chosen = links.page.month
     return mark_safe("".join(
-        f'<td class="text-center {"sg-heat-some" if value else "sg-heat-none"}">'
-        f'<a href="{path}?committee={code}&amp;month={links.label(month)}&amp;period=month" '
-        f'title="{name} {links.label(month)}">{int(value)}</a></td>'
-        for month, value in cells
+        heat_cell(path, code, name, links.label(month), value, month == chosen) for month, value in cells
     ))
 
 
@@ -166,6 +188,7 @@ def breakdown_line(links, row):
     return BreakdownLine(
         row, links.committee(committee, metric=key), links.drill(key, committee),
         links.drill(key, committee, period=PERIOD_YTD), heat_cells(links, key, committee, row.cells),
+        _number(row.value, counts_people(links.page.chosen)), _number(row.ytd, counts_people(links.page.chosen)),
     )
 
 
@@ -178,11 +201,61 @@ def dashboard_context(page):
         "heat_months": [m.month for m in page.months],
         "crumb_links": [(crumb, links.committee(crumb)) for crumb in page.crumbs],
         "child_links": [(child, links.committee(child)) for child in page.children],
-        "tally_cards": [card(links, f) for f in page.tally_figures],
-        "other_cards": [card(links, f) for f in page.other_figures],
+        "headline_cards": [headline_card(links, item) for item in page.headline],
+        "groups": briefing.grouped((card(links, f), f.metric) for f in page.rest_figures),
+        "figure_choices": [(m.key, str(m.label)) for m in page.metrics],
+        "silent_links": [(unit, links.committee(unit.committee)) for unit in page.silent[:briefing.SILENT_LIMIT]],
+        "silent_more": len(page.silent) > briefing.SILENT_LIMIT,
+        "silent_days": briefing.silent_days(),
         "breakdown_lines": breakdown,
         "chart_data": chart_data(links, breakdown),
     }
+
+
+@dataclass
+class HeadlineCard:
+    """One figure of the headline row, texts and links ready: the year to date large, with its change against the
+    same months of last year; the month below, with its change against last month."""
+
+    key: str
+    label: str
+    title: str
+    unit: str
+    ytd: object  # raw, for data-value (the registry's headline)
+    month: object
+    ytd_text: str
+    ytd_exact: str
+    month_text: str
+    has_month: bool
+    month_change: object
+    year_change: object
+    month_change_text: str
+    year_change_text: str
+    ytd_url: str
+    month_url: str
+
+
+def _change(item, value, wan):
+    """A change as text; a percentage's in percentage points (+2.5 个百分点)."""
+    text = change_text(value, wan=wan)
+    if item.is_ratio and value:
+        return _("%(change)s percentage points") % {"change": text}
+    return text
+
+
+def headline_card(links, item):
+    metric, figure, page = item.metric, item.figure, links.page
+    wan = counts_people(metric)
+    key = drill_key(metric)
+    return HeadlineCard(
+        key=metric.key, label=str(metric.label), title=tooltip(metric),
+        unit=str(metric.unit),
+        ytd=figure.ytd, month=figure.value, ytd_text=_number(figure.ytd, wan), ytd_exact=_number(figure.ytd),
+        month_text=_number(figure.value, wan), has_month=item.has_month,
+        month_change=item.month_change, year_change=item.year_change,
+        month_change_text=_change(item, item.month_change, wan), year_change_text=_change(item, item.year_change, wan),
+        ytd_url=links.drill(key, page.committee, period=PERIOD_YTD), month_url=links.drill(key, page.committee),
+    )
 
 
 def chart_data(links, breakdown):

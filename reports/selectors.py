@@ -14,7 +14,7 @@ from committees import policy
 from committees.models import Campaign, Committee, Theme
 from committees.scope import get_object_in_scope, scope_for
 
-from . import freshness
+from . import briefing, freshness
 from . import metrics as registry
 from .figures import figures_for
 from .forms import PERIOD_YTD
@@ -269,7 +269,8 @@ def breakdown(children, month, metric):
         value, ytd = headline(by_month.get(month), metric, True)
         cells = [(m, headline(by_month.get(m), metric, True)[0]) for m in year_months(month)]
         result.append(BreakdownRow(child, value, ytd, cells))
-    return result
+    # Ranked: the largest month figure first (then the year to date, then tree order), as a leader reads a list.
+    return sorted(result, key=lambda row: (-row.value, -row.ytd, row.committee.path))
 
 
 # ---------------------------------------------------------------- drill-down (the records behind a figure)
@@ -375,6 +376,8 @@ class DashboardPage:
     themes: list
     campaign: object
     theme: object
+    headline: list = field(default_factory=list)  # reports.briefing.Headline: the figures that matter, with changes
+    silent: list = field(default_factory=list)  # reports.briefing.SilentUnit: no collective study for N days
 
     @property
     def months(self):
@@ -389,6 +392,12 @@ class DashboardPage:
     def other_figures(self):
         return [f for f in self.figures if not f.metric.tally]
 
+    @property
+    def rest_figures(self):
+        """Every figure not in the headline row (grouped by the briefing)."""
+        shown = {h.metric.key for h in self.headline}
+        return [f for f in self.figures if f.metric.key not in shown]
+
 
 def default_chosen(metrics):
     """The trend, breakdown and heatmap start with the first whole-subtree figure (T2: every group's
@@ -399,14 +408,15 @@ def default_chosen(metrics):
 def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_code=None, theme_code=None):
     """Everything the dashboard shows, from a fixed number of queries on rollup tables and committees."""
     committee = committee_for(user, code)
-    month = month or default_month()
+    # Without a month: the latest with figures (after loading the 2021 scenario: 2021-12, not an empty today).
+    month = month or briefing.latest_month_with_data(committee) or default_month()
     subtree_readable = reads_subtree(user, committee)
     campaigns, themes = campaigns_and_themes()
     campaign, theme = find_by_code(campaigns, campaign_code), find_by_code(themes, theme_code)
     metrics = dashboard_metrics(campaign=campaign, theme=theme)
     chosen = next((m for m in metrics if m.key == metric_key), None) or default_chosen(metrics)
     children = sub_committees(user, committee)
-    return DashboardPage(
+    page = DashboardPage(
         committee=committee, month=month, subtree_readable=subtree_readable,
         crumbs=breadcrumb(user, committee), children=children, status=freshness.freshness(month),
         metrics=metrics, figures=card_figures(committee, month, metrics, subtree_readable), chosen=chosen,
@@ -415,3 +425,7 @@ def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_cod
         breakdown=breakdown(children, month, chosen) if chosen and children else [],
         campaigns=campaigns, themes=themes, campaign=campaign, theme=theme,
     )
+    page.headline = briefing.headline(page)
+    if subtree_readable:
+        page.silent = briefing.silent_units(committee, month)
+    return page

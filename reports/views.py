@@ -31,8 +31,12 @@ def dashboard(request):
         request.user, code=form.value("committee"), month=form.value("month"), metric_key=form.value("metric"),
         campaign_code=form.value("campaign"), theme_code=form.value("theme"),
     )
+    scope = scope_for(request.user)
     return render(request, "reports/dashboard.html", {
-        "page": page, "form": form, "is_admin": scope_for(request.user).is_admin, **dashboard_context(page),
+        "page": page, "form": form, "is_admin": scope.is_admin,
+        # Leaders and administrators land here (sessions_app home): whoever writes records keeps a way to them.
+        "writes": bool(scope.is_admin or scope.write_ids or scope.admin_paths),
+        **dashboard_context(page),
     })
 
 

@@ -215,8 +215,9 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(client, people, tre
     large = _count_queries(client, people.leader_city)
     assert small == large
     # session, user, roles, campaigns, themes, cards (metric rows, month status, visit coverage),
-    # sub-committees, month status, trend, breakdown and heatmap (a root's breadcrumb is itself: no query).
-    assert large == 12
+    # sub-committees, month status, trend, breakdown and heatmap (a root's breadcrumb is itself: no query),
+    # the headline's last month and same month last year (metric rows, month status each), the silent units.
+    assert large == 17
 
 
 def test_it_speaks_english_on_request(client, people, figures):

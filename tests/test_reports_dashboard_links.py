@@ -44,19 +44,23 @@ def drill(key, code, month="2021-12", period="month"):
     return f"{reverse('reports:drilldown', args=[key])}?committee={code}&amp;month={month}&amp;period={period}"
 
 
-def test_it_links_every_heatmap_cell_to_that_months_records(client, people, figures):
+def test_it_links_every_heatmap_cell_with_records_to_that_months_records(client, people, figures):
     page = dashboard(client, people.leader_city, metric="study_sessions").content.decode()
     heatmap = page[page.index('id="sg-heatmap"'):]
+    linked = {(code, m) for code, months in (("county-a", [12]), ("county-b", [6, 12])) for m in months}
     for code, name in (("county-a", "甲县委"), ("county-b", "乙县委")):
         for m in range(1, 13):
             month = f"2021-{m:02d}"
-            assert f'<a href="{drill("study_sessions", code, month)}" title="{name} {month}">' in heatmap
-    cell = re.search(r'<td class="text-center (sg-heat-\w+)"><a href="[^"]*committee=county-b&amp;month=2021-06[^"]*"'
+            link = f'<a href="{drill("study_sessions", code, month)}" title="{name} {month}">'
+            # A red cell (nothing reported) links nowhere: its records would be an empty page.
+            assert (link in heatmap) == ((code, m) in linked), (code, month)
+    cell = re.search(r'<td class="text-center (sg-heat-\w+)[^"]*"><a href="[^"]*committee=county-b&amp;month=2021-06[^"]*"'
                      r' title="[^"]*">(\d+)</a></td>', heatmap)
     assert cell.groups() == ("sg-heat-some", "5")
-    cell = re.search(r'<td class="text-center (sg-heat-\w+)"><a href="[^"]*committee=county-b&amp;month=2021-03[^"]*"'
-                     r' title="[^"]*">(\d+)</a></td>', heatmap)
+    cell = re.search(r'<td class="text-center (sg-heat-\w+)[^"]*" title="乙县委 2021-03：[^"]*"><span>(\d+)</span></td>', heatmap)
     assert cell.groups() == ("sg-heat-none", "0")
+    # The chosen month is marked, so that a phone scrolls the heatmap to it.
+    assert heatmap.count("sg-heat-current") == 1 + 2
 
 
 def test_it_links_the_breakdown_and_the_charts_to_the_records(client, people, figures):
@@ -67,9 +71,11 @@ def test_it_links_the_breakdown_and_the_charts_to_the_records(client, people, fi
     assert f'<a href="{drill("study_sessions", "county-a", period="ytd")}">17</a>' in table
     assert '<a href="?committee=county-b&amp;month=2021-12&amp;metric=study_sessions">乙县委</a>' in table
     chart = response.context["chart_data"]
-    assert chart["breakdown"][1] == {
+    # Ranked: county B (21) before county A (17).
+    assert chart["breakdown"][0] == {
         "name": "乙县委", "value": 21, "url": html.unescape(drill("study_sessions", "county-b")),
     }
+    assert [row["value"] for row in chart["breakdown"]] == [21, 17]
     assert [p["url"] for p in chart["trend"]] == [
         html.unescape(drill("study_sessions", "city", f"2021-{m:02d}")) for m in range(1, 13)
     ]
@@ -89,16 +95,19 @@ def test_it_keeps_the_chosen_campaign_in_a_cards_link(client, people, figures):
 
     campaign = CampaignFactory(code="party-spirit-2021")
     page = dashboard(client, people.leader_city, campaign=campaign.code).content.decode()
-    assert ('href="?committee=city&amp;month=2021-12&amp;metric=campaign.party-spirit-2021.thematic_sessions'
-            '&amp;campaign=party-spirit-2021"') in page
+    # The figure of the trend is chosen in a select whose form keeps the campaign.
+    form = page[page.index('id="sg-figure-form"'):]
+    form = form[:form.index("</form>")]
+    assert '<input type="hidden" name="campaign" value="party-spirit-2021">' in form
+    assert '<option value="campaign.party-spirit-2021.thematic_sessions"' in form
 
 
 def test_it_escapes_committee_names_in_every_link(client, people, figures):
     make_committee(figures.city, code="odd&code", name='<b>"乙"</b>')
     page = dashboard(client, people.leader_city, metric="study_sessions").content.decode()
     assert '<b>"乙"</b>' not in page
-    assert 'title="&lt;b&gt;&quot;乙&quot;&lt;/b&gt; 2021-01"' in page
-    assert "committee=odd%26code&amp;month=2021-01&amp;period=month" in page
+    assert 'title="&lt;b&gt;&quot;乙&quot;&lt;/b&gt; 2021-01：' in page
+    assert "?committee=odd%26code&amp;month=2021-12&amp;metric=study_sessions" in page
 
 
 def _queries(client, user, **params):
@@ -114,7 +123,9 @@ def test_it_reads_a_leaders_own_committee_without_looking_it_up(client, people, 
     # The city's leader sees the same page, but looks the committee up and reads the breadcrumb above it.
     from_above = _queries(client, people.leader_city, committee="county-a")
     assert len(from_above) == len(own) + 2
-    assert not any("committees_committee" in sql and "path" in sql and " IN (" in sql for sql in own)
+    # (The silent units read the subtree's committees with their last study: a list, not a lookup of this one.)
+    assert not any("committees_committee" in sql and "path" in sql and " IN (" in sql
+                   and "sessions_app_activity" not in sql for sql in own)
     assert [c.code for c in dashboard(client, people.leader_city, committee="county-a").context["page"].crumbs] == [
         "city", "county-a",
     ]

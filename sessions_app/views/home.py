@@ -18,6 +18,10 @@ def home(request):
     if policy.may_any(request.user, policy.AUDIT) and not (scope.is_admin or scope.writes_any or scope.leader_paths):
         # An auditor's work (assigned visits, filed sessions) is in supervision: start there.
         return redirect("supervision:home")
+    if (scope.is_admin or scope.leader_paths) and not scope.exact_ids and "records" not in request.GET:
+        # Leaders and administrators start on their briefing (the dashboard opens on the latest month with
+        # figures); a secretary's role keeps this page. ?records shows it to them (record entry, latest records).
+        return redirect("reports:dashboard")
     writes = policy.may_any(request.user, policy.WRITE)
     context = {
         "roots": scope.roots,
