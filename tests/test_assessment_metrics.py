@@ -6,12 +6,11 @@ import pytest
 
 from assessment.models import PracticalTask, TestSitting
 from assessment.services import practical_task_create, round_create, round_scores_enter
+from reports import figures, rollup
 from reports import metrics as registry
 
 from .factories import MemberFactory
 
-rollup = pytest.importorskip("reports.rollup")
-figures = pytest.importorskip("reports.figures")
 DEC = datetime.date(2021, 12, 1)
 
 

@@ -11,10 +11,10 @@ from assessment.models import AssessmentPart, AssessmentRule, AssessmentRun, Ass
 from assessment.services import assessment_compute, assessment_rules_ensure
 from assessment.tasks import assessment_compute as assessment_compute_task
 from sessions_app.models import Attendance, StudyPlan
+from supervision import models as supervision
 
 from .factories import ActivityFactory, MemberFactory, RoleKind, user_with_role
 
-supervision = pytest.importorskip("supervision.models")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime.date(2021, 12, 31)
 

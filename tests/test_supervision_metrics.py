@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from reports import figures
+from reports import figures, rollup
 from reports import metrics as registry
 from reports.models import MetricValue
 from sessions_app.models import Activity, ActivityKind
@@ -12,8 +12,6 @@ from supervision.models import Filing, Rectification, Visit
 
 from .factories import ActivityFactory
 from .supervision_factories import make_auditor, make_filing, make_visit
-
-rollup = pytest.importorskip("reports.rollup")
 
 MARCH = datetime.date(2021, 3, 1)
 KEYS = ["sit_in_visits", "visit_discrepancies", "visits_with_findings", "open_rectifications", "overdue_rectifications",
