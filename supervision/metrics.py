@@ -7,11 +7,15 @@ districts, city departments) whose OWN group had a submitted visit in the year t
 from django.db.models import DateField
 from django.db.models.functions import Cast, Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports import metrics as registry
 from reports.metrics import COUNT, Metric, register
 
 from .models import FILING_KINDS
+
+# The unit (次), in the registry's own context: a bare "sessions" is django.contrib.sessions' 会话.
+SESSIONS = pgettext_lazy("unit", "sessions")
 
 # The Activity metric shares the study metrics' scan of Activity by its indexed month column, where supported.
 ACTIVITY_MONTH = {"month_field": "month"} if "month_field" in Metric.__dataclass_fields__ else {}
@@ -55,39 +59,39 @@ register(
     Metric(
         key="filed_sessions", label=_("Filed sessions"), source="supervision.Filing", date_field="planned_on",
         filters={"planned_on__isnull": False},  # never empty: the rollup ORs the filters of one source
-        committee_field="committee", unit=_("sessions"),
+        committee_field="committee", unit=SESSIONS,
         description=_("Sessions filed in advance (学习报备), by their planned date."), order=124,
     ),
     Metric(
         key="held_filings", label=_("Filed sessions held"), source="supervision.Filing",
         filters={"activity__isnull": False}, date_field="planned_on", committee_field="committee",
-        unit=_("sessions"), description=_("Filed sessions linked to the session held, by their planned date."),
+        unit=SESSIONS, description=_("Filed sessions linked to the session held, by their planned date."),
         order=124,
     ),
     Metric(
         key="unheld_filings", label=_("Filed sessions never held"), source="supervision.Filing",
         filters={"activity__isnull": True, "planned_on__lt": TODAY}, date_field="planned_on",
-        committee_field="committee", unit=_("sessions"),
+        committee_field="committee", unit=SESSIONS,
         description=_("Filed sessions whose day has passed with no session logged for them."), order=125,
     ),
     Metric(
         key="sessions_with_filing", label=_("Sessions held as filed"), source="sessions_app.Activity",
         filters={"kind__in": list(FILING_KINDS), "filing__isnull": False}, date_field="held_on",
-        committee_field="committee", unit=_("sessions"),
+        committee_field="committee", unit=SESSIONS,
         description=_("Study sessions and outreach lectures logged and linked to their filing."), order=126,
         **ACTIVITY_MONTH,
     ),
     Metric(
         key="sessions_without_filing", label=_("Sessions held without filing"), source="sessions_app.Activity",
         filters={"kind__in": list(FILING_KINDS), "filing__isnull": True}, date_field="held_on",
-        committee_field="committee", unit=_("sessions"),
+        committee_field="committee", unit=SESSIONS,
         description=_("Study sessions and outreach lectures logged with no filing linked to them."), order=126,
         **ACTIVITY_MONTH,
     ),
     Metric(
         key="filing_kind_sessions", label=_("Sessions held (filing kinds)"), source="sessions_app.Activity",
         filters={"kind__in": list(FILING_KINDS)}, date_field="held_on", committee_field="committee",
-        unit=_("sessions"), description=_("Study sessions and outreach lectures logged, filed or not."), order=126,
+        unit=SESSIONS, description=_("Study sessions and outreach lectures logged, filed or not."), order=126,
         **ACTIVITY_MONTH,
     ),
 )

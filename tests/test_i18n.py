@@ -28,8 +28,9 @@ def test_it_translates_every_string_of_the_catalogue(path):
 def test_it_ships_a_compiled_catalogue_matching_the_source(path):
     mo_path = path.with_suffix(".mo")
     assert mo_path.exists(), f"run compilemessages for {path}"
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path))}
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}
+    # Keyed by context too: one msgid may be translated apart in its contexts (pgettext).
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path))}
+    source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path)).translated_entries()}
     assert compiled == source
 
 
