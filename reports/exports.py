@@ -3,10 +3,8 @@
 The drill-down export writes exactly the rows the page lists (the same queryset), streamed with
 `.iterator()` so a large figure does not load every row at once.
 """
-import io
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studygroup import spreadsheets
@@ -62,69 +60,23 @@ def drill_response(export, *, metric, committee, month, period, rows):
 # ---------------------------------------------------------------- the bulletin
 
 
-def bulletin_table_lines(document):
-    for row in document.table:
-        yield [row.tally or "", row.label, row.unit, row.value, row.ytd]
-
-
-def bulletin_header():
-    return [_("Tally"), _("Figure"), _("Unit"), _("Month"), _("Year to date")]
-
-
 def bulletin_note(document):
     """The line that says a download is the published version, or None for the current text."""
-    published = document.published
-    if published is None:
-        return None
-    return _("Published on %(when)s by %(who)s (version %(version)s).") % {
-        "when": timezone.localtime(published.published_at).strftime("%Y-%m-%d %H:%M"),
-        "who": published.publisher_name, "version": published.version,
-    }
+    from .bulletin_document import published_note
+
+    return published_note(document)
 
 
 def bulletin_xlsx(document):
-    from openpyxl import Workbook
+    from .bulletin_document import bulletin_xlsx as write
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Bulletin")[:31]
-    # The text is written by the outline's owner: made safe like any cell (no formula from a leading "=").
-    sheet.append([spreadsheets.safe_cell(document.title)])
-    if bulletin_note(document):
-        sheet.append([bulletin_note(document)])
-    for paragraph in document.paragraphs:
-        sheet.append([spreadsheets.safe_cell(paragraph)])
-    sheet.append([])
-    sheet.append(bulletin_header())
-    for line in bulletin_table_lines(document):
-        sheet.append([spreadsheets.safe_cell(cell) for cell in line])
-    sheet.column_dimensions["A"].width = 12
-    sheet.column_dimensions["B"].width = 48
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write(document)
 
 
 def bulletin_docx(document):
-    from docx import Document
+    from .bulletin_document import bulletin_docx as write
 
-    doc = Document()
-    doc.add_heading(document.title, level=1)
-    if bulletin_note(document):
-        doc.add_paragraph().add_run(bulletin_note(document)).italic = True
-    for paragraph in document.paragraphs:
-        doc.add_paragraph(paragraph)
-    header = bulletin_header()
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = str(text)
-    for line in bulletin_table_lines(document):
-        for cell, value in zip(table.add_row().cells, line):
-            cell.text = str(value)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return write(document)
 
 
 def bulletin_response(export, document):

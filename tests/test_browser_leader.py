@@ -57,5 +57,5 @@ def test_it_takes_a_leader_from_the_dashboard_to_the_records_and_the_bulletin(br
     text = "\n".join(p.text for p in document.paragraphs)
     # The bulletin counts from January: November's session is in the year to date.
     assert "截至2021年12月底，市委理论学习中心组集体学习2次，全市各级党委（党组）中心组学习合计11次" in text
-    t2 = next(row for row in document.tables[0].rows if row.cells[0].text == "T2")
-    assert [t2.cells[3].text, t2.cells[4].text] == ["10", "11"]
+    study = next(row for row in document.tables[0].rows if row.cells[1].text == "各级党委（党组）中心组学习")
+    assert [study.cells[3].text, study.cells[4].text] == ["10", "11"]

@@ -266,8 +266,9 @@ def test_it_writes_full_width_chinese_in_the_page_docx_and_xlsx(client, people, 
     doc = docx.Document(io.BytesIO(_download(client, "docx").content))
     texts = [p.text for p in doc.paragraphs]
     assert TINY_FIRST in texts
-    sheet = openpyxl.load_workbook(io.BytesIO(_download(client, "xlsx").content)).active
-    cells = [row[0] for row in sheet.iter_rows(values_only=True) if row and isinstance(row[0], str)]
+    book = openpyxl.load_workbook(io.BytesIO(_download(client, "xlsx").content))
+    cells = [row[0] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+             if row and isinstance(row[0], str)]
     assert TINY_FIRST in cells
     chinese = [t for t in texts + cells if any("\u4e00" <= ch <= "\u9fff" for ch in t)]
     assert chinese and not any(HALF_WIDTH & set(t) for t in chinese)
