@@ -1,0 +1,412 @@
+"""What each import kind reads: its columns (the template's Chinese headers), its natural key, how one row is
+checked (the same forms and model validation as the pages) and how it is saved (the same services).
+
+A row is NEW (would be created), MATCH (its natural key is already stored, or repeats an earlier row of the file:
+nothing is created, so re-importing a file creates nothing), or WRONG (errors, each with its column)."""
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext as _, gettext_lazy
+
+from committees import policy
+from committees.models import Committee, CommitteeKind, Member
+from committees.services import committee_create, member_create
+from sessions_app import services as record_services
+from sessions_app.forms import activity_form_class, kind_fields, members_for
+from sessions_app.models import (
+    ATTENDANCE_KINDS,
+    Activity,
+    ActivityKind,
+    AttendanceStatus,
+    DeliveryMode,
+    LecturerLevel,
+    PlaceKind,
+)
+from sessions_app.views.roster import MemberForm
+
+NEW, MATCH, WRONG = "new", "match", "wrong"
+NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+YES_WORDS = {"是", "yes", "y", "true", "1", "√"}
+NO_WORDS = {"否", "no", "n", "false", "0", "×"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the template's Chinese header (the file format: the same in either interface language)
+    required: bool = False
+    example: str = ""
+
+
+@dataclass
+class Row:
+    number: int
+    status: str = NEW
+    errors: list = field(default_factory=list)  # [(column header or "", message)]
+    summary: str = ""  # what the row is, for the preview
+    note: str = ""  # for a match: what it matches
+    save: object = None  # a callable that creates the row (NEW rows only)
+
+    def error(self, column, message):
+        self.errors.append((column, str(message)))
+        self.status = WRONG
+
+
+def choice_map(choices):
+    """Text a person may type for a choice → its value: the value, and its label in Chinese and in English."""
+    found = {}
+    for value, label in choices:
+        found[str(value).lower()] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                found[str(label).strip().lower()] = value
+    return found
+
+
+def parse_date(text):
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_bool(text):
+    word = text.strip().lower()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    return None
+
+
+class Kind:
+    """One import kind. Subclasses define `code`, `label`, `columns`, `may_use(user)` and `check(row, values)`."""
+
+    code = ""
+    label = ""
+    columns = ()
+    do_not_call_in_templates = True  # a class: templates read its attributes, never instantiate it
+
+    def __init__(self, user):
+        self.user = user
+        self.seen = {}  # natural key → the first row number that had it
+
+    @classmethod
+    def headers(cls):
+        return [column.header for column in cls.columns]
+
+    def header_map(self, cells):
+        """Column key → index, from the file's header row; the missing required columns."""
+        by_header = {column.header: column for column in self.columns}
+        by_key = {column.key: column for column in self.columns}
+        index = {}
+        for position, cell in enumerate(cells):
+            column = by_header.get(cell) or by_key.get(cell)
+            if column is not None and column.key not in index:
+                index[column.key] = position
+        missing = [column.header for column in self.columns if column.required and column.key not in index]
+        return index, missing
+
+    def repeated(self, row, key):
+        """A natural key met earlier in the file: a match of that row (created once)."""
+        first = self.seen.get(key)
+        if first is not None:
+            row.status = MATCH
+            row.note = _("Same as row %(row)s of this file.") % {"row": first}
+            return True
+        self.seen[key] = row.number
+        return False
+
+
+# ------------------------------------------------------------------ records with attendance
+
+RECORD_FIELD_COLUMNS = [
+    ("ends_on", "结束日期"), ("materials", "学习材料"), ("led_by", "领学人"), ("discussion", "研讨发言"),
+    ("period_count", "学时"), ("day_count", "天数"), ("participant_count", "参加人数"), ("meeting_name", "会议名称"),
+    ("opened_with_study", "会前学习（是/否）"), ("speaker", "主讲人"), ("inviting_body", "邀请单位"),
+    ("delivery_mode", "线上线下"), ("lecturer_level", "宣讲人级别"), ("place_kind", "场所类型"),
+    ("audience_count", "受众人数"), ("site", "地点"), ("author", "作者"), ("article_count", "篇数"),
+    ("notes", "备注"),
+]
+CHOICE_FIELDS = {"delivery_mode": DeliveryMode.choices, "lecturer_level": LecturerLevel.choices,
+                 "place_kind": PlaceKind.choices}
+
+
+# Names offices use for a kind besides the portal's own (DOMAIN.md's glossary).
+KIND_ALIASES = {
+    "中心组集体学习": ActivityKind.COLLECTIVE, "专题研讨": ActivityKind.THEMATIC,
+    "专题读书班": ActivityKind.READING_CLASS, "专题报告": ActivityKind.EXPERT_LECTURE,
+    "参观": ActivityKind.FIELD_STUDY, "现场教学": ActivityKind.FIELD_STUDY,
+}
+
+
+class RecordKind(Kind):
+    code = "records"
+    label = gettext_lazy("Study records with attendance")
+    columns = (
+        Column("committee", "委员会编码", True, "county-a"),
+        Column("kind", "类型", True, "集体学习"),
+        Column("held_on", "日期", True, "2026-03-12"),
+        Column("title", "主题", True, "学习党的二十届四中全会精神"),
+        *[Column(key, header) for key, header in RECORD_FIELD_COLUMNS],
+        Column("present", "出席人员", False, "张三、李四"),
+        Column("absent", "缺席人员"),
+    )
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.committees = {}
+        self.kinds = {**choice_map(ActivityKind.choices), **KIND_ALIASES}
+        self.choices = {name: choice_map(choices) for name, choices in CHOICE_FIELDS.items()}
+        self.header_of = {column.key: column.header for column in self.columns}
+
+    @staticmethod
+    def may_use(user):
+        return policy.may_any(user, policy.WRITE)
+
+    def committee(self, code):
+        """The committee by code among those the user writes (and still active), else None: another
+        committee's row is "not yours", whether or not it exists."""
+        if code not in self.committees:
+            writable = policy.restrict(Committee.objects.filter(active=True), self.user, policy.WRITE, field=None)
+            self.committees[code] = writable.filter(code=code).first()
+        return self.committees[code]
+
+    def check(self, row, values):
+        h = self.header_of
+        committee = self.committee(values.get("committee", ""))
+        if committee is None:
+            row.error(h["committee"], _("No committee of yours has the code “%(code)s”.") % {
+                "code": values.get("committee", "")})
+        kind = self.kinds.get(values.get("kind", "").lower())
+        if kind is None:
+            row.error(h["kind"], _("Unknown kind “%(kind)s”: use one of the kinds in the template's second sheet.")
+                      % {"kind": values.get("kind", "")})
+        held_on = parse_date(values.get("held_on", ""))
+        if held_on is None:
+            row.error(h["held_on"], _("Write the date as YYYY-MM-DD."))
+        title = values.get("title", "")
+        row.summary = " · ".join(filter(None, [values.get("held_on"), values.get("committee"), title]))
+        if row.status == WRONG:
+            return
+        key = (committee.pk, held_on, kind, title)
+        if self.repeated(row, key):
+            return
+        if Activity.objects.filter(committee=committee, held_on=held_on, kind=kind, title=title).exists():
+            row.status = MATCH
+            row.note = _("Already in the portal.")
+            return
+        form = self._form(committee, kind, values, row)
+        attendance = self._attendance(committee, kind, held_on, values, row)
+        if row.status == WRONG or not form.is_valid():
+            self._form_errors(form, row)
+            return
+        data = {name: value for name, value in form.cleaned_data.items()
+                if name not in ("committee", "plan_topics", "submission_key", "attachments", "reason")}
+        row.save = lambda: record_services.activity_create(
+            user=self.user, committee=committee, kind=kind, data=data, attendance=attendance)
+
+    def _form(self, committee, kind, values, row):
+        wanted = set(kind_fields(kind))
+        data = {"committee": committee.pk, "held_on": values.get("held_on", ""), "title": values.get("title", "")}
+        if kind == ActivityKind.FIRST_AGENDA:
+            data["opened_with_study"] = "on"  # the model's default when the cell is empty
+        for key, header in RECORD_FIELD_COLUMNS:
+            text = values.get(key, "")
+            if not text:
+                continue
+            if key not in wanted:
+                row.error(header, _("A record of this kind has no “%(column)s”; leave the cell empty.")
+                          % {"column": header})
+                continue
+            if key == "held_on" or key == "ends_on":
+                day = parse_date(text)
+                data[key] = day.isoformat() if day else text
+            elif key in self.choices:
+                data[key] = self.choices[key].get(text.lower(), text)
+            elif key == "opened_with_study":
+                flag = parse_bool(text)
+                if flag is None:
+                    row.error(header, _("Write 是 or 否."))
+                elif flag:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            else:
+                data[key] = text
+        held_on = parse_date(values.get("held_on", ""))
+        if held_on:
+            data["held_on"] = held_on.isoformat()
+        form_class = activity_form_class(kind, with_committee=True)
+        return form_class(data=data, kind=kind, writable_committees=Committee.objects.filter(pk=committee.pk))
+
+    def _form_errors(self, form, row):
+        if form.is_bound and not form.is_valid():
+            columns = {"held_on": self.header_of["held_on"], "title": self.header_of["title"],
+                       **{key: header for key, header in RECORD_FIELD_COLUMNS}}
+            for name, messages in form.errors.items():
+                for message in messages:
+                    row.error(columns.get(name, ""), message)
+
+    def _attendance(self, committee, kind, held_on, values, row):
+        """Attendance rows from the names listed (present, absent), each a member of the roster that day."""
+        listed = [(AttendanceStatus.PRESENT, "present"), (AttendanceStatus.ABSENT, "absent")]
+        if not any(values.get(key) for _status, key in listed):
+            return []
+        header = self.header_of["present"]
+        if kind not in ATTENDANCE_KINDS:
+            row.error(header, _("A record of this kind keeps no attendance; leave the cell empty."))
+            return []
+        roster = {}
+        for member in members_for(committee, on=held_on).values():
+            roster.setdefault(member.name, []).append(member.pk)
+        rows, seen = [], set()
+        for status, key in listed:
+            for name in filter(None, NAME_SEPARATORS.split(values.get(key, ""))):
+                ids = roster.get(name, [])
+                if len(ids) != 1:
+                    message = (_("“%(name)s” is not on this committee's roster on that date.") if not ids else
+                               _("Two members are called “%(name)s”: enter this record in the portal."))
+                    row.error(self.header_of[key], message % {"name": name})
+                elif ids[0] in seen:
+                    row.error(self.header_of[key], _("“%(name)s” is listed twice.") % {"name": name})
+                else:
+                    seen.add(ids[0])
+                    rows.append({"member": ids[0], "status": status})
+        return rows
+
+
+# ------------------------------------------------------------------ the roster
+
+class MemberKind(Kind):
+    code = "members"
+    label = gettext_lazy("Study-group members (roster)")
+    columns = (
+        Column("committee", "委员会编码", True, "county-a"),
+        Column("name", "姓名", True, "张三"),
+        Column("position", "职务", False, "县委书记"),
+        Column("is_leader", "班子成员（是/否）", False, "是"),
+        Column("joined_on", "加入日期", False, "2026-01-01"),
+        Column("left_on", "离开日期"),
+    )
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.committees = {}
+        self.header_of = {column.key: column.header for column in self.columns}
+
+    may_use = RecordKind.may_use
+    committee = RecordKind.committee
+
+    def check(self, row, values):
+        h = self.header_of
+        committee = self.committee(values.get("committee", ""))
+        if committee is None:
+            row.error(h["committee"], _("No committee of yours has the code “%(code)s”.") % {
+                "code": values.get("committee", "")})
+            return
+        name = values.get("name", "")
+        row.summary = f"{committee.name} · {name}"
+        data = {"name": name, "position": values.get("position", "")}
+        flag = parse_bool(values.get("is_leader", "") or "否")
+        if flag is None:
+            row.error(h["is_leader"], _("Write 是 or 否."))
+        elif flag:
+            data["is_leader"] = "on"
+        for key in ("joined_on", "left_on"):
+            text = values.get(key, "")
+            day = parse_date(text) if text else None
+            data[key] = day.isoformat() if day else text
+        if row.status == WRONG:
+            return
+        if self.repeated(row, (committee.pk, name)):
+            return
+        if Member.objects.filter(committee=committee, name=name).exists():
+            row.status = MATCH
+            row.note = _("Already on the roster.")
+            return
+        form = MemberForm(data=data, instance=Member(committee=committee))
+        if not form.is_valid():
+            for field_name, messages in form.errors.items():
+                for message in messages:
+                    row.error(h.get(field_name, ""), message)
+            return
+        cleaned = {key: form.cleaned_data[key] for key in MemberForm.Meta.fields}
+        row.save = lambda: member_create(committee=committee, user=self.user, **cleaned)
+
+
+# ------------------------------------------------------------------ committees (administrators)
+
+class CommitteeKindImport(Kind):
+    code = "committees"
+    label = gettext_lazy("Committees (administrators)")
+    columns = (
+        Column("code", "编码", True, "county-c"),
+        Column("name", "名称", True, "丙县委"),
+        Column("kind", "类型", True, "县（市）区委"),
+        Column("parent", "上级编码", True, "city"),
+    )
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.kinds = choice_map(CommitteeKind.choices)
+        self.header_of = {column.key: column.header for column in self.columns}
+        self.pending = set()  # codes this file creates (a parent may come earlier in the same file)
+
+    @staticmethod
+    def may_use(user):
+        return policy.may_any(user, policy.ADMINISTER)
+
+    def _administered(self, code):
+        return policy.restrict(Committee.objects.all(), self.user, policy.ADMINISTER, field=None).filter(
+            code=code).first()
+
+    def check(self, row, values):
+        h = self.header_of
+        code, name = values.get("code", ""), values.get("name", "")
+        row.summary = f"{code} · {name}"
+        kind = self.kinds.get(values.get("kind", "").lower())
+        if kind is None:
+            row.error(h["kind"], _("Unknown committee kind “%(kind)s”.") % {"kind": values.get("kind", "")})
+        parent_code = values.get("parent", "")
+        parent = self._administered(parent_code)
+        if parent is None and parent_code not in self.pending:
+            row.error(h["parent"], _("No committee you administer has the code “%(code)s”.") % {"code": parent_code})
+        if row.status == WRONG:
+            return
+        if self.repeated(row, code):
+            return
+        existing = Committee.objects.filter(code=code).first()
+        if existing is not None:
+            if self._administered(code) is None:
+                row.error(h["code"], _("This code is already in use."))
+            else:
+                row.status = MATCH
+                row.note = _("Already in the committee tree.")
+            return
+        try:
+            Committee(code=code, name=name, kind=kind).full_clean(exclude=["path", "depth", "numchild"])
+        except forms.ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    row.error(h.get(field_name, ""), message)
+            return
+        self.pending.add(code)
+
+        def save():
+            parent_now = parent or Committee.objects.get(code=parent_code)
+            return committee_create(parent=parent_now, code=code, name=name, kind=kind, user=self.user)
+
+        row.save = save
+
+
+KINDS = {kind.code: kind for kind in (RecordKind, MemberKind, CommitteeKindImport)}
+
+
+def kinds_for(user):
+    return [kind for kind in KINDS.values() if kind.may_use(user)]

@@ -1,0 +1,273 @@
+"""Bulk import (imports/): templates, the preview (new / match / wrong with row and column), all-or-nothing,
+re-import creates nothing, file problems, and scope (another committee's rows are "not yours")."""
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from committees.models import Committee, Member
+from imports.kinds import CommitteeKindImport, MemberKind, RecordKind
+from sessions_app.models import Activity, ActivityKind, Attendance, AttendanceStatus
+
+from .factories import ActivityFactory, MemberFactory
+
+DAY = timezone.localdate() - datetime.timedelta(days=2)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def xlsx(headers, rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("rows.xlsx", out.getvalue())
+
+
+def csv_file(headers, rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return SimpleUploadedFile("rows.csv", ("\ufeff" + out.getvalue()).encode("utf-8"))
+
+
+RECORD_HEADERS = ["委员会编码", "类型", "日期", "主题", "领学人", "出席人员", "缺席人员"]
+
+
+def record_row(title, committee="county-a", day=DAY, kind="中心组集体学习", present="", absent=""):
+    return [committee, kind, day.isoformat() if hasattr(day, "isoformat") else day, title, "", present, absent]
+
+
+def upload(client, kind, file):
+    response = client.post(reverse("imports:start"), {"kind": kind, "file": file})
+    if response.status_code != 302:
+        return response, None
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return response, token
+
+
+def preview(client, token):
+    return client.get(reverse("imports:preview", args=[token]))
+
+
+def statuses(response):
+    return {row.number: row.status for row in response.context["summary"].rows}
+
+
+# ------------------------------------------------------------------ templates
+
+
+def test_it_offers_a_template_per_kind_with_chinese_headers(client, people):
+    client.force_login(people.secretary_a)
+    for kind in (RecordKind, MemberKind):
+        response = client.get(reverse("imports:template", args=[kind.code]))
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        header = next(book.worksheets[0].iter_rows(values_only=True))
+        assert list(header) == kind.headers()
+        assert "委员会编码" in header
+    assert client.get(reverse("imports:template", args=["committees"])).status_code == 404  # administrators only
+    client.force_login(people.admin)
+    assert client.get(reverse("imports:template", args=["committees"])).status_code == 200
+
+
+# ------------------------------------------------------------------ preview
+
+
+def test_it_previews_new_matching_and_wrong_rows_with_row_and_column(client, tree, people):
+    ActivityFactory(committee=tree.county_a, held_on=DAY, kind=ActivityKind.COLLECTIVE, title="已有的学习")
+    client.force_login(people.secretary_a)
+    file = xlsx(RECORD_HEADERS, [
+        record_row("已有的学习"),  # row 2: matches the stored record
+        record_row("新的学习"),  # row 3: new
+        record_row("日期不对", day="2026-13-45"),  # row 4: a bad date
+        record_row("乙县的学习", committee="county-b"),  # row 5: another committee's: not yours
+        record_row("新的学习"),  # row 6: repeats row 3
+    ])
+    _, token = upload(client, "records", file)
+    response = preview(client, token)
+    assert statuses(response) == {2: "match", 3: "new", 4: "wrong", 5: "wrong", 6: "match"}
+    errors = {(number, column) for number, column, _message in response.context["summary"].errors}
+    assert errors == {(4, "日期"), (5, "委员会编码")}
+    html = response.content.decode()
+    assert "county-b" in html and 'data-row="5"' in html
+    assert Activity.objects.count() == 1  # a preview saves nothing
+    assert "import-confirm" not in html  # nothing to confirm while a row is wrong
+
+
+def test_it_checks_rows_with_the_forms_rules(client, tree, people):
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    client.force_login(people.secretary_a)
+    file = xlsx(["委员会编码", "类型", "日期", "主题", "主讲人"], [
+        ["county-a", "专家辅导", DAY.isoformat(), "缺主讲人", ""],  # an expert lecture needs its speaker …
+        ["county-a", "中心组集体学习", future.isoformat(), "未来的学习", ""],  # … and no session is in the future
+        ["county-a", "中心组集体学习", DAY.isoformat(), "多了主讲人", "张教授"],  # not a column of this kind
+    ])
+    _, token = upload(client, "records", file)
+    errors = {(number, column) for number, column, _m in preview(client, token).context["summary"].errors}
+    assert (2, "主讲人") in errors and (3, "日期") in errors and (4, "主讲人") in errors
+
+
+# ------------------------------------------------------------------ import
+
+
+def test_it_imports_records_with_attendance(client, tree, people):
+    zhang = MemberFactory(committee=tree.county_a, name="张三")
+    li = MemberFactory(committee=tree.county_a, name="李四")
+    client.force_login(people.secretary_a)
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("带出席的学习", present="张三", absent="李四")]))
+    response = client.post(reverse("imports:confirm", args=[token]))
+    assert response.status_code == 302
+    record = Activity.objects.get(title="带出席的学习")
+    assert record.committee == tree.county_a and record.created_by == people.secretary_a
+    assert dict(Attendance.objects.filter(activity=record).values_list("member_id", "status")) == {
+        zhang.pk: AttendanceStatus.PRESENT, li.pk: AttendanceStatus.ABSENT}
+
+
+def test_an_unknown_member_name_is_wrong_at_its_column(client, tree, people):
+    client.force_login(people.secretary_a)
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("学习", present="王五")]))
+    summary = preview(client, token).context["summary"]
+    assert [(n, c) for n, c, _m in summary.errors] == [(2, "出席人员")]
+
+
+def test_one_bad_row_imports_nothing(client, tree, people):
+    client.force_login(people.secretary_a)
+    rows = [record_row(f"学习{i}") for i in range(5)] + [record_row("坏行", day="不是日期")]
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, rows))
+    response = client.post(reverse("imports:confirm", args=[token]))
+    assert response.status_code == 400
+    assert Activity.objects.count() == 0
+    assert [(n, c) for n, c, _m in response.context["summary"].errors] == [(7, "日期")]
+
+
+def test_reimporting_the_same_file_creates_nothing(client, tree, people):
+    client.force_login(people.secretary_a)
+    rows = [record_row(f"学习{i}") for i in range(3)]
+    _, token = upload(client, "records", csv_file(RECORD_HEADERS, rows))
+    assert client.post(reverse("imports:confirm", args=[token])).status_code == 302
+    assert Activity.objects.count() == 3
+    _, token = upload(client, "records", csv_file(RECORD_HEADERS, rows))
+    assert set(statuses(preview(client, token)).values()) == {"match"}
+    client.post(reverse("imports:confirm", args=[token]))
+    assert Activity.objects.count() == 3
+
+
+def test_it_imports_the_roster(client, tree, people):
+    MemberFactory(committee=tree.county_a, name="张三")
+    client.force_login(people.secretary_a)
+    headers = ["委员会编码", "姓名", "职务", "班子成员（是/否）", "加入日期", "离开日期"]
+    _, token = upload(client, "members", xlsx(headers, [
+        ["county-a", "张三", "书记", "是", "", ""],
+        ["county-a", "李四", "委员", "否", "2024-01-01", ""],
+        ["county-a", "王五", "委员", "否", "2024-05-01", "2024-01-01"],  # leaves before joining
+    ]))
+    summary = preview(client, token).context["summary"]
+    assert {row.number: row.status for row in summary.rows} == {2: "match", 3: "new", 4: "wrong"}
+    assert [n for n, _c, _m in summary.errors] == [4]
+    rows = [["county-a", "李四", "委员", "否", "2024-01-01", ""]]
+    _, token = upload(client, "members", xlsx(headers, rows))
+    client.post(reverse("imports:confirm", args=[token]))
+    assert Member.objects.filter(committee=tree.county_a, name="李四", joined_on=datetime.date(2024, 1, 1)).exists()
+
+
+def test_an_administrator_imports_committees_under_their_subtree(client, tree, people):
+    client.force_login(people.admin)
+    headers = CommitteeKindImport.headers()
+    _, token = upload(client, "committees", xlsx(headers, [
+        ["county-c", "丙县委", "县（市）区委", "city"],
+        ["county-c-g1", "丙县一镇党委", "基层党委", "county-c"],  # under a committee of the same file
+        ["county-a", "甲县委", "县（市）区委", "city"],  # already there
+    ]))
+    assert statuses(preview(client, token)) == {2: "new", 3: "new", 4: "match"}
+    client.post(reverse("imports:confirm", args=[token]))
+    child = Committee.objects.get(code="county-c-g1")
+    assert Committee.objects.get(code="county-c").path == child.path[:-4]
+
+
+def test_a_secretary_may_not_import_committees(client, tree, people):
+    client.force_login(people.secretary_a)
+    headers = CommitteeKindImport.headers()
+    response, token = upload(client, "committees", xlsx(headers, [["x1", "某", "基层党委", "county-a"]]))
+    assert token is None and response.status_code == 400
+    assert not Committee.objects.filter(code="x1").exists()
+
+
+# ------------------------------------------------------------------ file problems
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a spreadsheet"),
+    (b"", "empty"),
+])
+def test_a_file_that_is_not_a_spreadsheet_or_is_empty_gets_a_clear_message(client, people, content, message):
+    client.force_login(people.secretary_a)
+    client.cookies.load({"django_language": "en"})
+    response, token = upload(client, "records", SimpleUploadedFile("x.xlsx", content))
+    assert token is None and response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_zip_that_is_not_a_workbook_and_a_header_only_file_get_a_clear_message(client, people):
+    client.force_login(people.secretary_a)
+    client.cookies.load({"django_language": "en"})
+    _, token = upload(client, "records", SimpleUploadedFile("x.xlsx", b"PK\x03\x04not really a zip"))
+    response = preview(client, token)
+    assert response.status_code == 302
+    assert "not a spreadsheet" in client.get(response["Location"]).content.decode()
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, []))
+    follow = client.get(preview(client, token)["Location"]).content.decode()
+    assert "no data rows" in follow
+
+
+def test_a_file_over_the_size_limit_gets_a_clear_message(client, people, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    client.force_login(people.secretary_a)
+    client.cookies.load({"django_language": "en"})
+    response, token = upload(client, "records", csv_file(RECORD_HEADERS, [record_row("x" * 50)] * 40))
+    assert token is None
+    assert re.search(r"larger than [\d.]+ MB", response.content.decode())
+
+
+# ------------------------------------------------------------------ scope
+
+
+def test_someone_elses_upload_is_not_found(client, tree, people):
+    client.force_login(people.secretary_a)
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("甲县学习")]))
+    client.force_login(people.secretary_b)
+    assert preview(client, token).status_code == 404
+    assert client.post(reverse("imports:confirm", args=[token])).status_code == 404
+    assert Activity.objects.count() == 0
+
+
+def test_readers_and_outsiders_have_no_import_page(client, people):
+    for user in (people.leader_a, people.outsider):
+        client.force_login(user)
+        assert client.get(reverse("imports:start")).status_code == 404, user.username
+        assert client.get(reverse("imports:template", args=["records"])).status_code == 404
+
+
+def test_an_administrator_imports_rows_of_any_committee_in_their_subtree_only(client, tree, people):
+    from committees.models import RoleKind
+
+    from .factories import user_with_role
+
+    county_admin = user_with_role(tree.county_a, RoleKind.ADMIN, username="ada")
+    client.force_login(county_admin)
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [
+        record_row("镇里的学习", committee="county-a-g1"), record_row("乙县", committee="county-b")]))
+    assert statuses(preview(client, token)) == {2: "new", 3: "wrong"}
