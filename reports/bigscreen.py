@@ -16,14 +16,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.models import Committee
 
+from . import briefing, selectors
 from . import metrics as registry
-from . import selectors
 from .figures import figures_for
 from .forms import DashboardForm
 from .models import MetricValue
@@ -35,30 +34,19 @@ RANKING_SIZE = 12
 TREND_METRIC = "study_sessions"  # every group's study: the figure that says which unit reported nothing
 FALLBACK_HEADLINE = ["group_sessions", "study_sessions", "reading_class_periods", "immersive_participants",
                      "sit_in_visits", "task_completion_rate"]
-WAN = 10_000
-PEOPLE_FIELDS = {"participant_count", "audience_count"}
 
 
 # ---------------------------------------------------------------- words
 
 
 def _chinese():
-    return (get_language() or "").lower().startswith("zh")
+    return briefing.speaks_chinese()
 
 
 def figure_text(value, *, wan=False, percent=False):
-    """10,902; 68万 (people, in Chinese, from ten thousand up); 66.7%; — for none."""
-    if value is None:
-        return "—"
-    if percent:
-        return f"{value:g}%"
-    if wan and value >= WAN and _chinese():
-        return f"{value / WAN:,.2f}".rstrip("0").rstrip(".") + "万"
-    return f"{value:,}"
-
-
-def counts_people(definition):
-    return getattr(definition, "aggregate", None) == registry.SUM and definition.value_field in PEOPLE_FIELDS
+    """As the dashboard writes it (reports.briefing): 10,902; 68万 for people in Chinese; 66.7%; — for none."""
+    text = briefing.figure_text(value, wan=wan)
+    return f"{text}%" if percent and value is not None else text
 
 
 # ---------------------------------------------------------------- reads
@@ -67,7 +55,7 @@ def counts_people(definition):
 def headline_keys():
     """The dashboard's headline figures (settings.DASHBOARD_HEADLINE), those the registry knows."""
     known = set(registry.REGISTRY) | set(registry.RATIOS) | set(registry.COVERAGES)
-    keys = getattr(settings, "DASHBOARD_HEADLINE", None) or FALLBACK_HEADLINE
+    keys = settings.DASHBOARD_HEADLINE or FALLBACK_HEADLINE
     return [key for key in dict.fromkeys(keys) if key in known]
 
 
@@ -80,7 +68,7 @@ def headline(committee, month):
     figures = []
     for figure in read.items:
         percent = figure.is_ratio
-        wan = counts_people(figure.definition)
+        wan = briefing.counts_people(figure.definition)
         figures.append({
             "key": figure.key, "label": str(figure.label), "unit": "" if percent else str(figure.unit),
             "value": figure.value, "text": figure_text(figure.value, wan=wan, percent=percent),
@@ -138,7 +126,8 @@ def screen(user, *, code=None, month=None):
     committee = selectors.committee_for(user, code)
     if not selectors.reads_subtree(user, committee):
         raise Http404  # the screen is the subtree's: a reader of one committee alone has its own pages
-    month = month or selectors.default_month()
+    # Without a month: the latest with figures, as the dashboard opens (a display left on follows the new month).
+    month = month or briefing.latest_month_with_data(committee) or selectors.default_month()
     metric = trend_metric()
     figures, as_of = headline(committee, month)
     ranked, units = ranking(user, committee, month, metric) if metric else ([], 0)

@@ -69,6 +69,13 @@ def test_it_gives_a_county_leader_the_county(client, people, december):
     assert data["tree"]["code"] == "county-a" and [c["code"] for c in data["tree"]["children"]] == ["county-a-g1"]
 
 
+def test_it_opens_on_the_latest_month_with_figures(client, people, december):
+    client.force_login(people.leader_city)
+    data = client.get(reverse("reports:bigscreen"), {"format": "json"}).json()
+    assert data["month"] == "2021-12"
+    assert next(f for f in data["headline"] if f["key"] == "study_sessions")["value"] == 12
+
+
 def test_it_ranks_the_units_below_and_draws_the_tree(client, people, december):
     data = get(client, people.leader_city).context["data"]
     assert [(row["code"], row["ytd"]) for row in data["ranking"]] == [("county-b", 6), ("county-a", 4)]
