@@ -131,3 +131,22 @@ def render_list(request, template, *, queryset, table_class, export_name, export
     return render(request, template, {
         "filter": listed.filterset, "table": listed.table, "list_query": listed.query, **(context or {}),
     })
+
+
+class CommitteeCodeFilter(django_filters.CharFilter):
+    """?committee=<code>: the committee and everything under it, where the figures of the page already read
+    the committee by code. A code the user may not read is 404 (the same as one that does not exist)."""
+
+    def __init__(self, *args, path_field="committee__path", **kwargs):
+        kwargs.setdefault("label", _("committee code"))
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+        self.path_field = path_field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        committee = Committee.objects.visible_to(self.parent.user).filter(code=value).first()
+        if committee is None:
+            raise Http404
+        return qs.filter(**{f"{self.path_field}__startswith": committee.path})

@@ -9,15 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from studygroup.lists import render_list
+
 from .. import selectors
 from ..evidence import evidence_for
-from ..forms import RankingFilterForm, RuleFormSet
+from ..forms import RuleFormSet
 from ..history import rules_history
+from ..lists import RankingFilter, RankingTable
 from ..models import AssessmentRule, AssessmentRun
 from ..rules import CALCULATORS
 from ..services import assessment_rules_ensure, assessment_rules_save
 from ..tasks import assessment_compute
-from .common import as_query, page_of, query_without_page, require_admin, require_scope
+from .common import PAGE_SIZE, as_query, require_admin, require_scope
 
 YEARS = range(2000, 2101)
 
@@ -46,17 +49,18 @@ def ranking_latest(request):
 def ranking(request, year):
     _check_year(year)
     scope = require_scope(request.user)
-    filters = RankingFilterForm(request.GET or None)
-    kind = filters.cleaned_data.get("kind") if filters.is_valid() else None
-    return render(request, "assessment/ranking.html", {
-        "year": year,
-        "years": selectors.assessment_years(request.user),
-        "filters": filters,
-        "page": page_of(request, selectors.assessment_ranking(request.user, year=year, kind=kind)),
-        "query": query_without_page(request),
-        "run": AssessmentRun.objects.filter(year=year).first(),
-        "can_compute": scope.is_admin,
-    })
+    # The kind filter is applied before the rank's window: committees are ranked among those of that kind.
+    return render_list(
+        request, "assessment/ranking.html", queryset=selectors.assessment_ranking(request.user, year=year),
+        filterset_class=RankingFilter, table_class=RankingTable, export_name=f"ranking-{year}",
+        export_title=_("Annual assessment %(year)s") % {"year": year}, per_page=PAGE_SIZE,
+        context={
+            "year": year,
+            "years": selectors.assessment_years(request.user),
+            "run": AssessmentRun.objects.filter(year=year).first(),
+            "can_compute": scope.is_admin,
+        },
+    )
 
 
 @login_required

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from committees.scope import get_object_in_scope
 from studygroup.audit import log_export
+from studygroup.lists import render_list
 
 from .. import selectors, services
 from ..history import round_history
+from ..lists import RoundFilter, RoundTable, SittingFilter, SittingTable
 from ..forms import ScoresForm, ScoreSheetForm, TestRoundForm
 from ..sheets import write_score_sheet
-from .common import figures_month, page_of, require_admin, require_scope
+from .common import PAGE_SIZE, figures_month, page_of, require_admin, require_scope
 
 
 def _round_in_scope(user, pk):
@@ -24,13 +26,16 @@ def _round_in_scope(user, pk):
 @login_required
 def rounds(request):
     scope = require_scope(request.user)
-    visible = selectors.rounds_for(request.user)
     committee = selectors.figures_committee(request.user, request.GET.get("committee"))
-    return render(request, "assessment/rounds.html", {
-        "page": page_of(request, visible),
-        "figures": selectors.page_figures(request.user, committee, figures_month(request), selectors.TEST_FIGURES),
-        "can_draw": scope.is_admin,
-    })
+    return render_list(
+        request, "assessment/rounds.html", queryset=selectors.rounds_for(request.user),
+        filterset_class=RoundFilter, table_class=RoundTable, export_name="test-rounds",
+        export_title=_("Knowledge tests"), per_page=PAGE_SIZE,
+        context={
+            "figures": selectors.page_figures(request.user, committee, figures_month(request), selectors.TEST_FIGURES),
+            "can_draw": scope.is_admin,
+        },
+    )
 
 
 @login_required
@@ -63,15 +68,19 @@ def round_detail(request, pk):
     if request.GET.get("verify"):
         matches, report = services.round_verify(test_round)
         verification = {"matches": matches, **report}
-    return render(request, "assessment/round_detail.html", {
-        "round": test_round,
-        "figures": selectors.round_figures(test_round),
-        "strata": selectors.round_strata(test_round),
-        "page": page_of(request, selectors.round_sittings(test_round)),
-        "verification": verification,
-        "can_score": scope.is_admin,
-        "history": round_history(test_round),
-    })
+    return render_list(
+        request, "assessment/round_detail.html", queryset=selectors.round_sittings(test_round),
+        filterset_class=SittingFilter, table_class=SittingTable, export_name=f"test-scores-{test_round.pk}",
+        export_title=_("Scores"), per_page=PAGE_SIZE,
+        context={
+            "round": test_round,
+            "figures": selectors.round_figures(test_round),
+            "strata": selectors.round_strata(test_round),
+            "verification": verification,
+            "can_score": scope.is_admin,
+            "history": round_history(test_round),
+        },
+    )
 
 
 @login_required

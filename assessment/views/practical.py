@@ -2,56 +2,46 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees import policy
 from committees.scope import get_object_in_scope
+from studygroup.lists import render_list
 
 from .. import selectors, services
 from ..history import task_history
-from ..forms import PracticalTaskForm, TaskFilterForm
-from .common import figures_month, page_of, query_without_page, require_scope
-
-
-def _filtered(user, values):
-    tasks = selectors.practical_tasks_for(user)
-    if values.get("q"):
-        tasks = tasks.filter(Q(title__icontains=values["q"]) | Q(description__icontains=values["q"]))
-    if values.get("level"):
-        tasks = tasks.filter(level=values["level"])
-    if values.get("status"):
-        tasks = tasks.filter(status=values["status"])
-    if values.get("year"):
-        tasks = tasks.filter(due_on__year=values["year"])
-    committee = selectors.readable_committee_or_none(user, values.get("committee"))
-    if committee is not None:
-        tasks = tasks.filter(committee__path__startswith=committee.path)
-    return tasks
+from ..forms import PracticalTaskForm
+from ..lists import TaskFilter, TaskTable
+from .common import PAGE_SIZE, figures_month, require_scope
 
 
 @login_required
 def tasks(request):
-    scope = require_scope(request.user)
-    filters = TaskFilterForm(request.GET or None)
-    values = filters.values() if request.GET else {}
-    visible = _filtered(request.user, values)
+    require_scope(request.user)
     # The figures are T15 of the committee filtered on (else the user's own), year to date as the registry
     # defines it; the other filters narrow the list below, never a figure.
-    committee = selectors.figures_committee(request.user, values.get("committee"))
-    month = figures_month(request, values.get("year"))
-    page = page_of(request, visible.order_by("-due_on", "-id"))
-    return render(request, "assessment/tasks.html", {
-        "filters": filters,
-        "figures": selectors.page_figures(request.user, committee, month, selectors.TASK_FIGURES),
-        "page": page,
-        "query": query_without_page(request),
-        "write_ids": policy.writable_among(request.user, {t.committee for t in page}),
-        "can_write_all": scope.is_admin,
-        "can_create": policy.may_any(request.user, policy.WRITE),
-    })
+    committee = selectors.figures_committee(request.user, request.GET.get("committee"))
+    year = _year(request.GET.get("year"))
+    month = figures_month(request, year)
+    return render_list(
+        request, "assessment/tasks.html", queryset=selectors.practical_tasks_for(request.user),
+        filterset_class=TaskFilter, table_class=TaskTable, export_name="tasks",
+        export_title=_("Practical-matter tasks"), per_page=PAGE_SIZE,
+        context={
+            "figures": selectors.page_figures(request.user, committee, month, selectors.TASK_FIGURES),
+            "can_create": policy.may_any(request.user, policy.WRITE),
+        },
+    )
+
+
+def _year(value):
+    try:
+        year = int(value or "")
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
 
 
 def _save(request, form, task=None):
