@@ -61,11 +61,16 @@ def change_text(value, *, wan=False):
 # ---------------------------------------------------------------- the month the dashboard opens on
 
 
+RECORDS_SOURCE = "sessions_app.Activity"  # what was held; filings and tasks are dated by plan and due date
+
+
 def latest_month_with_data(committee):
-    """The latest month, up to this one, in which the rollup stored a non-zero figure for the committee (own group
-    or subtree), or None. One query on the (committee, month, metric) index."""
+    """The latest month, up to this one, in which the rollup stored a non-zero figure of the study records (what
+    was held: not a filing planned or a task falling due later this month) for the committee, own group or
+    subtree; None when there is none. One query on the (committee, month, metric) index."""
+    keys = [m.key for m in registry.all_metrics() if m.source == RECORDS_SOURCE]
     return (
-        MetricValue.objects.filter(committee=committee, month__lte=current_month())
+        MetricValue.objects.filter(committee=committee, month__lte=current_month(), metric__in=keys)
         .filter(Q(own__gt=0) | Q(subtree__gt=0))
         .aggregate(latest=Max("month"))["latest"]
     )
