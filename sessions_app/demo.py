@@ -23,9 +23,11 @@ from .models import (
 )
 
 DEMO_PASSWORD = "demo12345"
+SUPERUSER = "admin"
 DEMO_USERS = [
     # (username, full name, committee code, role)
-    ("admin", "系统管理员", "qqhr", RoleKind.ADMIN),
+    ("admin", "系统管理员", "qqhr", RoleKind.ADMIN),  # the one Django superuser
+    ("county_admin", "龙沙区委系统管理员", "longsha", RoleKind.ADMIN),  # administers 龙沙区委's subtree only
     ("city_leader", "市委领导", "qqhr", RoleKind.LEADER),
     ("county_leader", "龙沙区委领导", "longsha", RoleKind.LEADER),
     ("city_secretary", "市委中心组秘书", "qqhr", RoleKind.SECRETARY),
@@ -50,7 +52,7 @@ def create_demo_users(tree):
     for username, full_name, code, role in DEMO_USERS:
         user_create_with_role(
             username=username, password=DEMO_PASSWORD, full_name=full_name, committee=tree[code], role=role,
-            is_superuser=role == RoleKind.ADMIN,
+            is_superuser=username == SUPERUSER,
         )
         logins.append((role.label, username, DEMO_PASSWORD))
     return logins

@@ -33,7 +33,7 @@ def test_it_builds_a_qiqihar_like_city_with_every_role(demo):
     assert root.code == "qqhr"
     assert Committee.objects.filter(depth=2, kind="county").count() == 16
     assert Activity.objects.filter(committee__code="longsha").count() >= 8
-    for username in ("admin", "city_leader", "county_leader", "city_secretary", "secretary", "auditor"):
+    for username in ("admin", "county_admin", "city_leader", "county_leader", "city_secretary", "secretary", "auditor"):
         assert f" {username} " in demo
         assert User.objects.get(username=username).check_password("demo12345")
 
@@ -41,6 +41,13 @@ def test_it_builds_a_qiqihar_like_city_with_every_role(demo):
 def test_it_gives_the_auditor_visits_and_the_leader_figures(demo):
     assert Assignment.objects.filter(auditor__user__username="auditor").exists()
     assert MetricValue.objects.filter(committee__code="qqhr", metric="study_sessions", subtree_ytd__gt=0).exists()
+
+
+def test_only_the_admin_login_is_a_superuser(demo):
+    """county_admin administers 龙沙区委's subtree through its role, not as a Django superuser."""
+    assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == ["admin"]
+    assert list(User.objects.get(username="county_admin").roles.values_list("committee__code", "kind")) == [
+        ("longsha", "admin")]
 
 
 @pytest.mark.parametrize("username, path", [
@@ -62,9 +69,12 @@ def test_it_refuses_to_load_over_existing_data_unless_asked(demo):
 
 # The README's demo logins and what their first page after login (LOGIN_REDIRECT_URL) must offer.
 FIRST_PAGE_WORK = {
-    "admin": [r'href="/records/new/', r'href="/records/\d+/"'],
-    "city_leader": [r'href="/records/\d+/"', r'href="/reports/'],
-    "county_leader": [r'href="/records/\d+/"', r'href="/reports/'],
+    # leaders and administrators land on the dashboard (issue 10): the month's figures, each a link to its records
+    "admin": [r'id="sg-headline"', r'href="/reports/drill', r'href="/committees/people/"'],
+    # a subtree administrator: their subtree's figures, and its people and committee pages
+    "county_admin": [r'id="sg-headline"', r'href="/reports/drill', r'href="/committees/people/"', r'href="/committees/"'],
+    "city_leader": [r'id="sg-headline"', r'href="/reports/drill'],
+    "county_leader": [r'id="sg-headline"', r'href="/reports/drill'],
     "city_secretary": [r'href="/records/new/', r'href="/records/\d+/"'],
     "secretary": [r'href="/records/new/', r'href="/records/\d+/"'],
     "auditor": [r'data-testid="my-assignments"', r'href="/supervision/assignments/\d+/visit/"'],

@@ -297,3 +297,29 @@ def test_django_admins_role_inline_offers_no_retired_committee(people, tree, in_
     found = admin.get("/admin/autocomplete/", {"term": "", "app_label": "committees", "model_name": "role",
                                                "field_name": "committee"}).json()["results"]
     assert str(retired.pk) not in {r["id"] for r in found} and str(tree.county_a.pk) in {r["id"] for r in found}
+
+
+# --- a move in the portal: figures marked and recomputed without an operator --------------------------------
+
+
+def test_a_move_across_counties_marks_the_figures_and_the_worker_makes_them_agree(tree, people):
+    import datetime
+
+    from reports import rollup
+    from reports.figures import figures_for
+    from reports.models import DirtyMonth
+
+    from .factories import ActivityFactory
+
+    may = datetime.date(2021, 5, 1)
+    for day in (3, 10):
+        ActivityFactory(committee=tree.grassroots_a1, held_on=may.replace(day=day))
+    rollup.rollup_dirty()
+    city_admin = login(user_with_role(tree.city, RoleKind.ADMIN, username="cityadmin"))
+    response = city_admin.post(f"/committees/{tree.grassroots_a1.pk}/", {"action": "move", "move-parent": "county-b"})
+    assert response.status_code == 302
+    assert DirtyMonth.objects.filter(month=may).exists()  # marked by the move itself, no operator involved
+    rollup.rollup_dirty()
+    assert rollup.verify([may]).difference_count == 0
+    assert figures_for(tree.county_b, may)["study_sessions"].value == 2
+    assert figures_for(tree.county_a, may)["study_sessions"].value == 0
