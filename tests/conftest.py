@@ -6,9 +6,11 @@
 """
 import os
 import shutil
+import tempfile
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections
 
 from committees.models import CommitteeKind, RoleKind
 
@@ -24,6 +26,39 @@ def require(condition, why):
     if IN_CI:
         pytest.fail(f"required in CI: {why}")
     pytest.skip(why)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_directory():
+    """The tests' uploads and archive volumes go to a directory removed at the end, never var/."""
+    from django.test import override_settings
+
+    path = tempfile.mkdtemp(prefix="sg-test-media-")
+    try:
+        with override_settings(MEDIA_ROOT=path):
+            yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_test_database_flushed():
+    """The Redis database of REDIS_URL (the tests' own number: .ci/run uses 15) is emptied at the end, so
+    that kombu's bindings and results do not pile up run after run. Only that database is touched."""
+    yield
+    url = os.environ.get("REDIS_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        client.flushdb()
+        client.close()
+    except redis.RedisError as error:
+        if IN_CI:
+            raise
+        print(f"Redis at {url} was not emptied: {error}")
 
 
 @pytest.fixture
@@ -93,6 +128,9 @@ def browser_page(chromium_path, live_server, tmp_path):
                 page.screenshot(path=os.path.join(artifacts, f"{os.getpid()}-{id(page)}.png"), full_page=True)
             context.close()
             browser.close()
+            # ORM calls made while Playwright ran opened a connection this fixture must close itself, or
+            # the test database cannot be dropped at the end ("being accessed by other users").
+            connections.close_all()
 
 
 def browser_login(page, username, password="pw"):
