@@ -56,14 +56,14 @@ class MemberFilter(SubtreeFilterSet):
 class CommitteeFilter(django_filters.FilterSet):
     within = django_filters.ModelChoiceFilter(
         label=_("committee (code): it and everything under it"), queryset=readable_committees, to_field_name="code",
-        method="filter_within",
+        field_name="code", method="filter_within",
     )
 
     class Meta:
         model = Committee
         fields = []
 
-    def filter_within(self, queryset, name, committee: str):
+    def filter_within(self, queryset, name, committee):
         return queryset.filter(path__startswith=committee.path)
 
 

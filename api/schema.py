@@ -10,8 +10,10 @@ ERRORS = {
     "401": "Not authenticated (no or a wrong token).",
     "403": "Forbidden (e.g. a session request without its CSRF token).",
     "404": "Not found, or not in the caller's scope (the same answer).",
+    "405": "Method not allowed.",
+    "406": "Not acceptable (the API answers JSON).",
+    "415": "Unsupported media type (send JSON).",
 }
-READ_ERRORS = ("400", "401", "403", "404")
 
 
 def error_responses(result, generator, request, public):

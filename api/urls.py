@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -24,4 +24,5 @@ urlpatterns = [
          name="docs"),
     path("token/", tokens.token_rotate, name="token"),
     path("", include(router.urls)),
+    re_path(r"", views.not_found),  # anything else under /api/v1/: a JSON 404, not the portal's page
 ]

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +30,13 @@ from . import filters, serializers
 from .access import readable, reads_subtree, require_writer, writable_records
 from .errors import form_errors
 from .records import Invalid, already_created, record_create, record_update
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+def not_found(request):
+    raise NotFound()
+
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     resource = None
