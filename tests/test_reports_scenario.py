@@ -119,7 +119,8 @@ def test_it_reports_full_coverage_of_sit_in_visits_in_the_bulletin(scenario):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["auditor", "secretary", "county_leader"])
+@pytest.mark.parametrize("username", [
+    "admin", "county_admin", "city_leader", "county_leader", "city_secretary", "secretary", "auditor"])
 def test_it_gives_the_scenarios_demo_logins_real_work_on_their_first_page(scenario, username):
     """The README's logins in the 2021 scenario: the auditor is in the pool with a visit to make (issue 9)."""
     import re
