@@ -14,7 +14,12 @@ def main():
         from studygroup.startup import SERVING_COMMANDS, require_secret_key
 
         if sys.argv[1] in SERVING_COMMANDS:
-            require_secret_key()
+            from django.core.exceptions import ImproperlyConfigured
+
+            try:
+                require_secret_key()
+            except ImproperlyConfigured as error:
+                sys.exit(f"Error: {error}")  # one line, not a traceback
     execute_from_command_line(sys.argv)
 
 
