@@ -23,10 +23,12 @@ OWNED = [
     gettext_noop("sessions"),  # django.contrib.sessions: 会话
     gettext_noop("active"),  # django.contrib.auth: 有效 (the portal means a switch: 启用)
     gettext_noop("History"),  # admin: 历史; simple_history: 历史记录 (the portal means 修改历史)
+    gettext_noop("Change history: %s"),  # admin: 变更历史：%s
     gettext_noop("Add"),  # admin: 增加
     gettext_noop("Action"),  # admin: 动作
     gettext_noop("Clear all filters"),  # admin: 清除所有筛选
     gettext_noop("Home"),  # simple_history: 主页
+    gettext_noop("email address"),  # django.contrib.auth: 电子邮件地址
     # Late entry is 补录 everywhere (a record entered after its month closed); 逾期 is for overdue items.
     gettext_noop("Late entry"),
     gettext_noop("entered late"),

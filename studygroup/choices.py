@@ -33,3 +33,16 @@ class PleaseChoose:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         please_choose(self.fields)
+
+
+class PleaseChooseAdmin:
+    """ModelAdmin mixin: the admin's action menu and its forms' empty choices read “请选择” too."""
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, [("", PLEASE_CHOOSE)])
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            please_choose({db_field.name: field})
+        return field

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 from .env import envbool, envchoice, envint, envlist, envstr
 
@@ -190,6 +191,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# A list filter's empty choice reads 全部 (all), never Django's "---------" (issue 10); a form's reads 请选择
+# (studygroup/choices.py).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process, eagerly.
 REDIS_URL = envstr("REDIS_URL")

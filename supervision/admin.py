@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from studygroup.choices import PleaseChooseAdmin
+
 from .models import Auditor, ChecklistItem, Draw, Filing, Notification, Rectification, Visit
 
 
 @admin.register(Auditor)
-class AuditorAdmin(admin.ModelAdmin):
+class AuditorAdmin(PleaseChooseAdmin, admin.ModelAdmin):
     list_display = ["user", "home_committee", "active", "workload_limit"]
     list_filter = ["active"]
     autocomplete_fields = ["user"]
@@ -14,24 +16,30 @@ class AuditorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(PleaseChooseAdmin, admin.ModelAdmin):
     list_display = ["code", "label", "order", "active"]
     list_editable = ["order", "active"]
 
 
 @admin.register(Filing)
-class FilingAdmin(SimpleHistoryAdmin):
+class FilingAdmin(PleaseChooseAdmin, SimpleHistoryAdmin):
     list_display = ["planned_on", "committee", "kind", "topic", "activity"]
     list_filter = ["kind"]
     raw_id_fields = ["committee", "activity", "filed_by"]
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(PleaseChooseAdmin, SimpleHistoryAdmin):
     list_display = ["visited_on", "committee", "auditor", "status", "discrepancy"]
     list_filter = ["status", "discrepancy"]
     raw_id_fields = ["committee", "activity", "filing", "assignment", "auditor"]
 
 
-admin.site.register([Draw, Notification])
-admin.site.register(Rectification, SimpleHistoryAdmin)
+@admin.register(Draw, Notification)
+class PlainAdmin(PleaseChooseAdmin, admin.ModelAdmin):
+    pass
+
+
+@admin.register(Rectification)
+class RectificationAdmin(PleaseChooseAdmin, SimpleHistoryAdmin):
+    pass
