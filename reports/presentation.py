@@ -161,13 +161,18 @@ class BreakdownLine:
     ytd_text: str = ""
 
 
+def escape_quotes(text):
+    """A translated text around already escaped parts, made safe for an attribute (a translation has no markup)."""
+    return text.replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def heat_cell(path, code, name, label, value, current):
     """One heatmap cell: a month with records links to them; a red cell (nothing reported) links nowhere, since
     its drill-down would be an empty page."""
     chosen = " sg-heat-current" if current else ""
     if not value:
-        return (f'<td class="text-center sg-heat-none{chosen}" title="{name} {label}：{escape(_("nothing reported"))}">'
-                f'<span>0</span></td>')
+        title = _("%(name)s %(month)s: nothing reported") % {"name": name, "month": label}  # name escaped
+        return f'<td class="text-center sg-heat-none{chosen}" title="{escape_quotes(title)}"><span>0</span></td>'
     return (f'<td class="text-center sg-heat-some{chosen}">'
             f'<a href="{path}?committee={code}&amp;month={label}&amp;period=month" '
             f'title="{name} {label}">{int(value)}</a></td>')

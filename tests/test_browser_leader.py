@@ -35,11 +35,14 @@ def test_it_takes_a_leader_from_the_dashboard_to_the_records_and_the_bulletin(br
     page.fill("#id_month", "2021-12")
     page.click("#sg-show")
     page.wait_for_url("**/reports/?*month=2021-12*")
-    card = page.locator(".sg-card[data-metric=study_sessions]")
-    assert card.locator(".sg-month-figure").inner_text().startswith("10")
-    # Cards stack on a phone: one card per row.
-    boxes = [page.locator(".sg-card").nth(i).bounding_box() for i in range(2)]
-    assert boxes[1]["y"] > boxes[0]["y"] and abs(boxes[1]["x"] - boxes[0]["x"]) < 1
+    # T2 is a headline figure: the year to date large (November's session counts), the month below.
+    card = page.locator(".sg-headline[data-metric=study_sessions]")
+    assert card.locator(".sg-ytd-figure").inner_text().startswith("11")
+    assert "10" in card.locator(".sg-month-figure").inner_text()
+    # Two cards a row on a phone.
+    boxes = [page.locator(".sg-card").nth(i).bounding_box() for i in range(3)]
+    assert abs(boxes[1]["y"] - boxes[0]["y"]) < 1 and boxes[1]["x"] > boxes[0]["x"]
+    assert boxes[2]["y"] > boxes[0]["y"]
 
     card.locator(".sg-month-figure").click()
     page.wait_for_url("**/reports/drill/study_sessions/**")
