@@ -4,7 +4,7 @@ PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint browser bench bench-quick messages
+.PHONY: setup run test lint browser bench bench-quick load messages
 
 setup: .venv/.installed node_modules/.installed
 
@@ -59,6 +59,11 @@ bench: setup
 
 bench-quick: setup
 	DATABASE_URL=$(BENCH_QUICK_DATABASE_URL) $(PY) manage.py bench --quick --settings=studygroup.settings_test $(BENCH_ARGS)
+
+# The load test (bench/load/): gunicorn, PostgreSQL (sg_load, the 2021 scenario), Redis db 13 and a Celery worker on
+# loopback, 50 simulated users for 2 minutes (locust); writes bench/load-results.md and .json. LOAD_ARGS e.g. --users 20.
+load: setup
+	$(PY) -m bench.load.run $(LOAD_ARGS)
 
 # Re-extract and compile translations (each app keeps its own locale/).
 messages: setup
