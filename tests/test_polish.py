@@ -208,7 +208,10 @@ def test_it_closes_a_rectification_item_with_files_as_evidence(people, open_item
     detail = client.get(reverse("supervision:rectification", args=[open_item.pk])).content.decode()
     download = reverse("supervision:rectification_evidence", args=[files[0].pk])
     assert download in detail and "整改销号时间" in detail
-    assert client_of(people.leader_city).get(download).status_code == 200
+    served = client_of(people.leader_city).get(download)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+    served.close()
     assert client_of(people.secretary_b).get(download).status_code == 404
     assert client_of(people.outsider).get(download).status_code == 404
 
