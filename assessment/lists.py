@@ -36,7 +36,7 @@ class TaskFilter(ScopedFilterSet):
 
 class TaskTable(ListTable):
     title = tables.Column()
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
     level = tables.Column(attrs=SMALL_HIDDEN)
     due_on = tables.DateColumn(format="Y-m-d")
     status = tables.Column()
@@ -84,7 +84,7 @@ class RoundFilter(ScopedFilterSet):
 class RoundTable(ListTable):
     held_on = tables.DateColumn(format="Y-m-d")
     name = tables.Column()
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
     drawn_count = tables.Column()
     candidate_count = tables.Column(attrs=SMALL_HIDDEN)
     strata = tables.Column(attrs=SMALL_HIDDEN)
@@ -126,7 +126,7 @@ class SittingFilter(ScopedFilterSet):
 class SittingTable(ListTable):
     member_id = tables.Column(verbose_name=_("member id"), attrs={"td": {"class": "font-monospace"}})
     member = tables.Column(accessor="member__name", verbose_name=_("name"), order_by=("member__name",))
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path", "member__order"))
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path", "member__order"))
     stratum = tables.Column(attrs=SMALL_HIDDEN)
     score = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
     passed = tables.Column()
@@ -159,7 +159,7 @@ class RankingFilter(ScopedFilterSet):
 
 class RankingTable(ListTable):
     rank = tables.Column(verbose_name=_("rank"), order_by=("-points", "committee__path"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path",))
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",))
     kind = tables.Column(accessor="committee__kind", verbose_name=_("kind"), attrs=SMALL_HIDDEN)
     points = tables.Column(attrs={"td": {"class": "text-end fw-semibold"}, "th": {"class": "text-end"}})
     max_points = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import bigscreen, campaigns, views
+from . import bigscreen, campaigns, lists, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("recompute/", views.recompute, name="recompute"),
     path("drill/<str:metric>/", views.drilldown, name="drilldown"),  # keys may hold dots (campaign.<code>.…)
+    path("breakdown.<str:fmt>", lists.breakdown_export, name="breakdown_export"),  # csv or xlsx
     path("bigscreen/", bigscreen.bigscreen, name="bigscreen"),  # 数据大屏; ?format=json: its data, for the refresh
     path("bulletin/", views.bulletin, name="bulletin"),
     path("bulletin/publish/", views.publish, name="bulletin_publish"),

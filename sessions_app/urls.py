@@ -16,6 +16,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("articles/<int:pk>/file/", views.article_file, name="article_file"),
     path("corrections/", views.corrections, name="corrections"),
+    path("attendance/", views.attendance, name="attendance"),
     path("roster/", views.roster, name="roster"),
     path("roster/<int:pk>/edit/", views.roster_edit, name="roster_edit"),
     path("roster/<int:pk>/leave/", views.roster_leave, name="roster_leave"),

@@ -26,6 +26,7 @@ from django_tables2 import RequestConfig
 from committees.models import Committee
 
 from . import spreadsheets
+from .audit import log_export
 
 EXPORT_FORMATS = ("csv", "xlsx")
 PER_PAGE = 25
@@ -40,6 +41,7 @@ class ListTable(tables.Table):
         template_name = "partials/list_table.html"
         attrs = TABLE_ATTRS
         empty_text = _("Nothing matches these filters.")
+        default = ""  # an empty cell is empty on the page and in the export alike
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -127,6 +129,7 @@ def render_list(request, template, *, queryset, table_class, export_name, export
                         filter_kwargs=filter_kwargs, per_page=per_page, table_kwargs=table_kwargs)
     fmt = requested_export(request)
     if fmt is not None:
+        log_export(request, export_name, fmt)
         return export_response(listed.table, fmt, name=export_name, title=export_title)
     return render(request, template, {
         "filter": listed.filterset, "table": listed.table, "list_query": listed.query, **(context or {}),

@@ -41,7 +41,7 @@ class FilingFilter(ScopedFilterSet):
 
 class FilingTable(ListTable):
     planned_on = tables.DateColumn(format="Y-m-d")
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
     kind = tables.Column()
     topic = tables.Column()
     place = tables.Column(attrs=SMALL_HIDDEN)
@@ -108,7 +108,7 @@ class VisitFilter(ScopedFilterSet):
 
 class VisitTable(ListTable):
     visited_on = tables.DateColumn(format="Y-m-d")
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path",))
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",))
     kind = tables.Column(attrs=SMALL_HIDDEN)
     auditor = tables.Column(accessor="auditor__user", order_by=("auditor__user__username",), attrs=SMALL_HIDDEN)
     observed_count = tables.Column(attrs=SMALL_HIDDEN)
@@ -142,7 +142,7 @@ class VisitTable(ListTable):
 
     def render_discrepancy(self, value):
         if not value:
-            return ""
+            return self.value_discrepancy(value)
         return format_html('<span class="badge text-bg-danger">{}</span>', _("Discrepancy"))
 
     def render_status(self, record):
@@ -167,7 +167,7 @@ class RectificationFilter(ScopedFilterSet):
 
 class RectificationTable(ListTable):
     raised_on = tables.DateColumn(format="Y-m-d", attrs=SMALL_HIDDEN)
-    committee = tables.Column(accessor="committee__name", order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
     description = tables.Column()
     owner = tables.Column(attrs=SMALL_HIDDEN)
     due_on = tables.DateColumn(format="Y-m-d")
