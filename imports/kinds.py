@@ -185,7 +185,7 @@ class RecordKind(Kind):
                 "code": values.get("committee", "")})
         kind = self.kinds.get(values.get("kind", "").lower())
         if kind is None:
-            row.error(h["kind"], _("Unknown kind “%(kind)s”: use one of the kinds in the template's second sheet.")
+            row.error(h["kind"], _("Unknown kind “%(kind)s”: use one of the kinds listed in the template's sheet “可选值”.")
                       % {"kind": values.get("kind", "")})
         held_on = parse_date(values.get("held_on", ""))
         if held_on is None:
