@@ -183,7 +183,7 @@ def test_a_duplicate_username_is_refused_at_the_field(carol, tree, people):
     before = snapshot()
     response = new_user(carol, username="ALICE", committee=tree.county_a.pk)
     assert response.status_code == 200
-    assert field_errors(response) == {"username": ["A user with this username already exists."]}
+    assert field_errors(response) == {"username": ["该用户名已被使用。"]}
     assert snapshot() == before
 
 
