@@ -30,7 +30,7 @@ from .models import MetricValue
 REFRESH_SECONDS = 60
 TREE_DEPTH = 2  # levels below the committee shown in the treemap
 TREE_NODES = 300
-RANKING_SIZE = 12
+RANKING_SIZE = 10
 TREND_METRIC = "study_sessions"  # every group's study: the figure that says which unit reported nothing
 FALLBACK_HEADLINE = ["group_sessions", "study_sessions", "reading_class_periods", "immersive_participants",
                      "sit_in_visits", "task_completion_rate"]
@@ -85,10 +85,10 @@ def trend(committee, month, metric):
 
 
 def ranking(user, committee, month, metric):
-    """The units directly below, by the month's figure of `metric` then its year to date (largest first)."""
+    """The units directly below, by the year to date of `metric` (the figure shown), then the month's."""
     children = selectors.sub_committees(user, committee)
     rows = selectors.breakdown(children, month, metric) if children else []
-    rows = sorted(rows, key=lambda row: (-row.value, -row.ytd, row.committee.path))
+    rows = sorted(rows, key=lambda row: (-row.ytd, -row.value, row.committee.path))
     return [{"code": r.committee.code, "name": r.committee.name, "value": r.value, "ytd": r.ytd,
              "text": figure_text(r.ytd)} for r in rows[:RANKING_SIZE]], len(rows)
 

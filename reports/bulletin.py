@@ -33,6 +33,21 @@ class TableRow:
     value: object
     ytd: object
 
+    @property
+    def value_text(self):
+        return table_number(self.value)
+
+    @property
+    def ytd_text(self):
+        return table_number(self.ytd)
+
+
+def table_number(value):
+    """A figure of the table: 10,902 with thousands separators in every language (a ratio: 66.7), — for none."""
+    if value is None:
+        return "—"
+    return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+
 
 @dataclass
 class Bulletin:

@@ -33,6 +33,8 @@ from lxml import etree
 from committees.models import CommitteeKind
 from studygroup import spreadsheets
 
+from .bulletin import table_number
+
 LATIN = "Times New Roman"
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 # The font table's substitutes (w:altName) for where the GB fonts are not installed.
@@ -63,11 +65,9 @@ def _chinese():
 
 def figure_text(value, unit=""):
     """10,902 / 100% / — : thousands separators always (the table is read, not spoken)."""
-    if value is None:
-        return "—"
-    if unit == "%":
+    if value is not None and unit == "%":
         return f"{value:g}%"
-    return f"{value:,}"
+    return table_number(value)
 
 
 def document_date(document):

@@ -10,6 +10,7 @@
   var trendChart = null;
   var treeChart = null;
   var AXIS = { color: "#b9c8e8", fontSize: 20 };
+  var PALETTE = ["#1f6feb", "#c62828", "#2e7d32", "#8e44ad", "#d4820a", "#00838f", "#5c6bc0", "#ad1457"];
   var GRIDLINE = { lineStyle: { color: "rgba(159,179,218,0.15)" } };
 
   function number(value) {
@@ -57,12 +58,14 @@
         label: { show: true, fontSize: 22, color: "#fff", formatter: function (info) {
           return info.name + "\n" + number(info.value);
         } },
-        upperLabel: { show: true, height: 34, fontSize: 20, color: "#fff" },
+        upperLabel: { show: true, height: 36, fontSize: 22, color: "#fff", formatter: function (info) {
+          return info.name + "  " + number(info.value);
+        } },
         levels: [
-          { itemStyle: { borderColor: "#070d1f", borderWidth: 4, gapWidth: 4 } },
-          { colorSaturation: [0.35, 0.6], itemStyle: { borderColorSaturation: 0.5, gapWidth: 2, borderWidth: 2 } }
-        ],
-        color: ["#1f6feb", "#c62828", "#2e7d32", "#8e44ad", "#d4820a", "#00838f", "#5c6bc0", "#ad1457"]
+          { color: PALETTE, itemStyle: { borderColor: "#070d1f", borderWidth: 4, gapWidth: 4 } },
+          { colorSaturation: [0.3, 0.65], label: { show: false },
+            itemStyle: { borderColor: "#070d1f", borderWidth: 1, gapWidth: 1 } }
+        ]
       }]
     }, true);
   }
