@@ -193,7 +193,10 @@ def test_a_restored_copy_shows_the_same_figures_and_files(transactional_db, tree
     call_command("stats", "--month", month, "--json", stdout=out)
     before = json.loads(out.getvalue())
     assert any(figure["value"] for figure in before["figures"].values())
-    originals = {a.file.name: a.file.read() for a in Attachment.objects.all()}
+    originals = {}
+    for attachment in Attachment.objects.all():
+        with attachment.file.open("rb") as handle:
+            originals[attachment.file.name] = handle.read()
     assert len(originals) == 3
 
     archive = tmp_path / "backup.tar.gz"
