@@ -2,9 +2,9 @@
 
 An administrator of committee C (a superuser: everywhere) manages the users whose every role lies in C's subtree,
 gives and takes roles on the active committees of that subtree, and keeps the auditors whose home committee is in
-it. Anyone or anything else is not found (404). The access rule is `may_administer` and the selectors below it:
-one place to switch to the access policy module. Writes go through committees.people_services (logged in
-UserChange, shown on the user's page)."""
+it. Anyone or anything else is not found (404). The access rule is the policy's ADMINISTER (committees/policy.py),
+asked only by `may_administer` and the selectors below it. Writes go through committees.people_services (logged
+in UserChange, shown on the user's page)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,28 +18,32 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .models import Committee, Role, User
 from .people_forms import AuditorForm, PersonCreateForm, PersonForm, RoleForm
 from .people_services import (
-    auditor_remove, auditor_save, person_create, person_password_reset, person_set_active, person_update, role_give,
+    auditor_remove,
+    auditor_save,
+    person_create,
+    person_password_reset,
+    person_set_active,
+    person_update,
+    role_give,
     role_take,
 )
-from .scope import committees_q, get_object_in_scope, scope_for
+from .policy import ADMINISTER, committee_q, may, may_any, require, restrict
+from .scope import get_object_in_scope, scope_for
 
 PAGE_SIZE = 50
 HISTORY_LINES = 100
 
 
-# --- who may administer what (the one rule of this module) ----------------------------------------------
+# --- who may administer what (the access policy's ADMINISTER, in one place) -------------------------------
 
 
 def may_administer(user, committee):
-    return scope_for(user).administers(committee)
+    return may(user, ADMINISTER, committee)
 
 
 def administered_committees(user):
     """The committees `user` administers (all of them for a superuser)."""
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Committee.objects.all()
-    return Committee.objects.filter(committees_q(paths=scope.admin_paths))
+    return restrict(Committee.objects.all(), user, ADMINISTER, field=None)
 
 
 def managed_users(user):
@@ -47,13 +51,12 @@ def managed_users(user):
     and at least one there. A superuser manages everyone; nobody else manages a superuser."""
     from supervision.models import Auditor
 
-    scope = scope_for(user)
-    if scope.is_admin:
+    if scope_for(user).is_admin:
         return User.objects.all()
-    if not scope.admin_paths:
+    if not may_any(user, ADMINISTER):
         return User.objects.none()
-    inside = committees_q("committee__", paths=scope.admin_paths)
-    home_inside = committees_q("home_committee__", paths=scope.admin_paths)
+    inside = committee_q(user, ADMINISTER, "committee__")
+    home_inside = committee_q(user, ADMINISTER, "home_committee__")
     return (
         User.objects.filter(is_superuser=False)
         .filter(Q(pk__in=Role.objects.filter(inside).values("user")) | Q(pk__in=Auditor.objects.filter(home_inside).values("user")))
@@ -69,8 +72,7 @@ def managed_auditors(user):
 
 
 def _require_administrator(request):
-    if not scope_for(request.user).administers_any:
-        raise Http404
+    require(request.user, ADMINISTER)
 
 
 def _offered(request):
@@ -166,13 +168,12 @@ def _run(form, service):
 def _render_person(request, person, *, edit=None, role=None, role_errors=None, active_error=None, status=200):
     from supervision.models import Auditor
 
-    scope = scope_for(request.user)
     roles = list(person.roles.select_related("committee").order_by("committee__path", "kind"))
     return render(request, "committees/people/person.html", {
         "person": person,
         "edit": edit or PersonForm(initial={"full_name": person.full_name, "email": person.email}, prefix="edit"),
         "role_form": role or RoleForm(committees=_offered(request), prefix="role"),
-        "roles": [(r, scope.administers(r.committee), (role_errors or {}).get(r.pk)) for r in roles],
+        "roles": [(r, may_administer(request.user, r.committee), (role_errors or {}).get(r.pk)) for r in roles],
         "active_error": active_error,
         "auditor": Auditor.objects.filter(user=person).select_related("home_committee").first(),
         "changes": person.changes.select_related("by")[:HISTORY_LINES],

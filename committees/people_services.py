@@ -5,13 +5,15 @@ keep the rules that hold whoever acts: the last administrator of a subtree stays
 a user keeps at least one role. Every call is one transaction: a refused change leaves nothing half-saved."""
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext, gettext_lazy as _
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from studygroup.history import stamp, stamped
 
 from .accounts import TEMPORARY_PASSWORD_CHARS, user_password_reset_temporary
-from .models import Committee, Role, RoleKind, User, UserChange, UserChangeAction as Action
+from .models import Committee, Role, RoleKind, User, UserChange
+from .models import UserChangeAction as Action
 
 
 def _log(user, action, by, detail=""):
@@ -42,7 +44,11 @@ def person_create(*, by, username, full_name, email="", password="", must_change
         user.must_change_password = True
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same username taken at the same moment by another administrator
+        raise ValidationError({"username": _("A user with this username already exists.")})
     _log(user, Action.CREATE, by, username)
     _role_add(user=user, committee=committee, kind=kind, by=by)
     return user, temporary
