@@ -202,6 +202,14 @@ class BulletinWriter:
         rpr = style.element.get_or_add_rPr()
         _rfonts(rpr, east_asia)
         _lang(rpr, self.language)
+        size_cs = rpr.find(qn("w:szCs"))  # the template's own complex-script size would stay otherwise
+        if size_cs is None:
+            size_cs = OxmlElement("w:szCs")
+            rpr.append(size_cs)
+        size_cs.set(qn("w:val"), str(size * 2))
+        for extra in ("w:spacing", "w:kern"):  # the template title's letter spacing and kerning
+            for element in rpr.findall(qn(extra)):
+                rpr.remove(element)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = line
@@ -209,6 +217,9 @@ class BulletinWriter:
         if indent:  # two characters, in characters (w:firstLineChars) for Word and WPS, in points for the rest
             fmt.first_line_indent = Pt(2 * CHAR)
             fmt.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
+        else:
+            fmt.first_line_indent = Pt(0)
+            fmt.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "0")
         if align is not None:
             fmt.alignment = align
 

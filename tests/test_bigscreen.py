@@ -146,3 +146,25 @@ def test_it_reads_as_many_queries_for_a_larger_subtree(client, people, december)
     large = _queries(client, people.leader_city, "")
     assert large == small
     assert len(bigscreen.screen(people.leader_city, month=DEC)["ranking"]) == 8
+
+
+@pytest.mark.browser
+def test_it_fills_a_1920_by_1080_screen_with_its_charts(browser_page, people, december):
+    from .conftest import browser_login
+
+    page = browser_page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    browser_login(page, "carl")  # leader of the city
+    page.goto("/reports/bigscreen/?month=2021-12")
+    page.wait_for_selector("#sg-screen-trend canvas")
+    page.wait_for_selector("#sg-screen-tree canvas")
+    assert page.locator('.sg-screen-tile[data-key="study_sessions"] .sg-tile-number').inner_text() == "12"
+    assert page.locator("#sg-screen-ranking li").first.get_attribute("data-code") == "county-b"
+    size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert size[0] <= 1920 and size[1] <= 1080, size  # one screen, nothing to scroll
+    figure = float(page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.sg-tile-number')).fontSize)"))
+    assert figure >= 48  # read from across the room
+    # The refresh reads the JSON of the same page, with the session's cookie.
+    data = page.evaluate("fetch(document.body.dataset.url, {credentials: 'same-origin'}).then(r => r.json())")
+    assert data["committee"]["code"] == "city"
