@@ -143,3 +143,6 @@ class StatisticsSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     as_of = serializers.DateTimeField(allow_null=True)
     figures = serializers.DictField(child=FigureSerializer())
+    own_group = serializers.BooleanField(required=False, help_text=_(
+        "present and true when the figures are the committee's own group's (a reader of that committee alone)"
+    ))

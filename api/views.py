@@ -204,9 +204,9 @@ COMMITTEE = OpenApiParameter(
 
 
 class StatisticsView(APIView):
-    """The figures of `manage.py stats --json` for a committee's subtree and a month, year to date, read from the
-    registry's stored values. A reader of the whole subtree only (leader, auditor, administrator): a secretary's
-    figures are their own group's, shown on the dashboard."""
+    """The figures of `manage.py stats --json` for a committee and a month, year to date, read from the registry's
+    stored values: for a reader of the committee's subtree (leader, auditor, administrator) exactly those; for a
+    reader of the committee alone (its secretary) its own group's (`own_group`: true), as on the dashboard."""
 
     @extend_schema(summary="Figures of a committee's subtree for a month", parameters=[MONTH, COMMITTEE],
                    responses=serializers.StatisticsSerializer)
@@ -220,7 +220,18 @@ class StatisticsView(APIView):
             committee = get_object_in_scope(readable(request.user, "committees"), code=code)
         else:
             committee = start_committee(request.user)
-        if not reads_subtree(request.user, committee):
-            raise NotFound()
         figures = figures_for(committee, month)
-        return Response(json.loads(StatsCommand()._json(committee, month, figures)))
+        data = json.loads(StatsCommand()._json(committee, month, figures))
+        if not reads_subtree(request.user, committee):
+            data["figures"] = own_group_figures(figures)
+            data["own_group"] = True
+        return Response(data)
+
+
+def own_group_figures(figures):
+    """For a reader of the committee alone (its secretary): the committee's own group's figures, as the dashboard
+    shows them, never sums over committees below; coverages (which speak of those committees) are left out."""
+    return {
+        f.key: {"value": f.own_value, "label": str(f.label), "tally": f.tally}
+        for f in figures.items if f.own_value is not None or f.is_ratio
+    }

@@ -278,9 +278,20 @@ def test_statistics_equal_the_stats_command(tree, people):
     assert expected["figures"]["study_sessions"]["value"] == 2  # the city's subtree, year to date
 
 
-def test_statistics_are_for_readers_of_the_subtree(tree, people):
-    client = api(people.secretary_a)
-    assert client.get("/api/v1/statistics/", {"month": "2021-12", "committee": "county-a"}).status_code == 404
+def test_a_secretary_gets_the_own_groups_figures_never_the_subtrees(tree, people):
+    ActivityFactory(committee=tree.county_a, held_on=datetime.date(2021, 12, 3))
+    ActivityFactory(committee=tree.grassroots_a1, held_on=datetime.date(2021, 12, 4))
+    call_command("stats", "--month", "2021-12", "--json", stdout=io.StringIO())  # computes the month
+    shown = api(people.secretary_a).get("/api/v1/statistics/", {"month": "2021-12", "committee": "county-a"})
+    assert shown.status_code == 200 and shown.json()["own_group"] is True
+    assert shown.json()["figures"]["study_sessions"]["value"] == 1  # the leader of county A sees 2
+    lead = api(people.leader_a).get("/api/v1/statistics/", {"month": "2021-12", "committee": "county-a"}).json()
+    assert lead["figures"]["study_sessions"]["value"] == 2 and "own_group" not in lead
+    assert api(people.secretary_a).get("/api/v1/statistics/", {"month": "2021-12", "committee": "county-a-g1"}
+                                       ).status_code == 404
+
+
+def test_statistics_answer_a_bad_month_and_default_to_the_callers_committee(tree, people):
     bad = api(people.leader_a).get("/api/v1/statistics/", {"month": "December"})
     assert bad.status_code == 400 and "month" in bad.json()
     own = api(people.leader_a).get("/api/v1/statistics/", {"month": "2021-12"})
