@@ -102,6 +102,11 @@ def test_it_shows_a_secretary_their_own_groups_figures_only(client, people, figu
     ("auditor", "county-a", 200),
 ])
 def test_it_answers_the_scope_matrix(client, people, figures, who, code, status):
+    if who == "auditor":
+        # An auditor's rights come from their pool profile (committees/policy.py): one who may visit the city.
+        from .supervision_factories import make_auditor
+
+        make_auditor(people.auditor, home=figures.city, may_visit=[figures.city])
     assert get(client, getattr(people, who), committee=code).status_code == status
 
 
