@@ -210,8 +210,7 @@ def test_it_closes_a_rectification_item_with_files_as_evidence(people, open_item
     assert download in detail and "整改销号时间" in detail
     served = client_of(people.leader_city).get(download)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
-    served.close()
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")  # read to the end: the client closes the file
     assert client_of(people.secretary_b).get(download).status_code == 404
     assert client_of(people.outsider).get(download).status_code == 404
 
