@@ -10,14 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Role, RoleKind
 from sessions_app.closing import closes_at
-from sessions_app.models import GROUP_SESSION_KINDS, Activity, PlanTopic
+from reports.briefing import silent_committees
+from sessions_app.models import Activity, PlanTopic
 from supervision.models import Filing, Rectification
 
 from .models import Rule
@@ -56,27 +57,21 @@ def _to(kind, rule, items):
 
 
 def silent_groups(today, days):
-    """Active committees whose group has held no study session (collective, thematic, reading class) in the
-    last `days` days, with the date of their last one (None: never), in tree order."""
-    since = today - datetime.timedelta(days=days)
-    return (
-        Committee.objects.filter(active=True)
-        .annotate(last_session=Max("activities__held_on", filter=Q(activities__kind__in=GROUP_SESSION_KINDS)))
-        .filter(Q(last_session__lt=since) | Q(last_session__isnull=True))
-        .order_by("path")
-    )
+    """Active committees whose own group held no collective study (reading classes included) in the `days` days up
+    to today, with `last_study` the date of the last (None: never), in tree order: the dashboard's silent units."""
+    return silent_committees(Committee.objects.all(), today, days).order_by("path")
 
 
 def _silent_message(committee, days):
-    if committee.last_session is None:
+    if committee.last_study is None:
         return _("%(committee)s has not logged any study-group session yet.") % {"committee": committee.name}
     return _("%(committee)s has held no study-group session for more than %(days)s days (the last was on %(date)s).") % {
-        "committee": committee.name, "days": days, "date": _day(committee.last_session),
+        "committee": committee.name, "days": days, "date": _day(committee.last_study),
     }
 
 
 def _silent_cause(committee):
-    return f"{committee.pk}:{committee.last_session or 'never'}"
+    return f"{committee.pk}:{committee.last_study or 'never'}"
 
 
 def silent_group(today, config):
@@ -179,7 +174,7 @@ RULES = {
 
 def config():
     return {
-        "silent_days": settings.REMINDER_SILENT_DAYS,
+        "silent_days": settings.SILENT_DAYS,
         "escalate_days": settings.REMINDER_ESCALATE_DAYS,
         "filing_grace_days": settings.REMINDER_FILING_GRACE_DAYS,
         "plan_from_month": settings.REMINDER_PLAN_FROM_MONTH,

@@ -246,7 +246,7 @@ SILENCE_METRIC = "group_sessions"  # the committee's own group's collective stud
 
 
 def silent_days():
-    return getattr(settings, "DASHBOARD_SILENT_DAYS", 60)
+    return settings.SILENT_DAYS
 
 
 def as_of(month):
@@ -261,22 +261,30 @@ class SilentUnit:
     days: int | None  # days since then (None: never)
 
 
-def silent_units(committee, month, *, days=None, limit=SILENT_LIMIT):
-    """The active committees of `committee`'s subtree (itself included) whose own group held no collective study
-    in the `days` days up to the month's end (or today), never-studied first, then the longest silent; at most
-    `limit` (+1, to say there are more). One query."""
-    days = silent_days() if days is None else days
+def silent_committees(committees, end, days):
+    """Of `committees`, the active ones whose own group held no collective study (SILENCE_METRIC, the registry's
+    definition) in the `days` days up to `end`, annotated with `last_study` (None: never). The dashboard's silent
+    units and the reminders (reminders/rules.py) both ask here."""
     metric = registry.get(SILENCE_METRIC)
-    end = as_of(month)
     since = end - datetime.timedelta(days=days - 1)
     last = (
         metric.rows().filter(**{metric.committee_field: OuterRef("pk"), f"{metric.date_field}__lte": end})
         .order_by(f"-{metric.date_field}").values(metric.date_field)[:1]
     )
-    rows = (
-        Committee.objects.filter(path__startswith=committee.path, active=True)
-        .annotate(last_study=Subquery(last))
+    return (
+        committees.filter(active=True).annotate(last_study=Subquery(last))
         .filter(Q(last_study__isnull=True) | Q(last_study__lt=since))
+    )
+
+
+def silent_units(committee, month, *, days=None, limit=SILENT_LIMIT):
+    """The active committees of `committee`'s subtree (itself included) whose own group held no collective study
+    in the `days` days up to the month's end (or today), never-studied first, then the longest silent; at most
+    `limit` (+1, to say there are more). One query."""
+    days = silent_days() if days is None else days
+    end = as_of(month)
+    rows = (
+        silent_committees(Committee.objects.filter(path__startswith=committee.path), end, days)
         .order_by(F("last_study").asc(nulls_first=True), "path")[:limit + 1]
     )
     return [SilentUnit(c, c.last_study, None if c.last_study is None else (end - c.last_study).days) for c in rows]

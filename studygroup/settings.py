@@ -228,7 +228,6 @@ SIGNIN_OPENS_BEFORE_MINUTES = envint("SIGNIN_OPENS_BEFORE_MINUTES", 30, minimum=
 SIGNIN_WINDOW_MINUTES = envint("SIGNIN_WINDOW_MINUTES", 180, minimum=10, maximum=24 * 60)
 SIGNIN_LATE_MINUTES = envint("SIGNIN_LATE_MINUTES", 10, minimum=0, maximum=240)
 # Reminders (reminders/rules.py): the city's thresholds, and which rules run (all when unset).
-REMINDER_SILENT_DAYS = envint("REMINDER_SILENT_DAYS", 60, minimum=1)
 REMINDER_ESCALATE_DAYS = envint("REMINDER_ESCALATE_DAYS", 30, minimum=0)
 REMINDER_FILING_GRACE_DAYS = envint("REMINDER_FILING_GRACE_DAYS", 2, minimum=0)
 REMINDER_PLAN_FROM_MONTH = envint("REMINDER_PLAN_FROM_MONTH", 10, minimum=1, maximum=12)
@@ -252,7 +251,7 @@ DASHBOARD_HEADLINE = envlist("DASHBOARD_HEADLINE", [
     "group_sessions", "study_sessions", "reading_class_periods", "immersive_participants", "sit_in_visits",
     "task_completion_rate",
 ])
-DASHBOARD_SILENT_DAYS = envint("DASHBOARD_SILENT_DAYS", 60, minimum=1, maximum=366)
+SILENT_DAYS = envint("SILENT_DAYS", 60, minimum=1, maximum=366)  # the silent units on the dashboard and the reminder
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "studygroup@localhost")

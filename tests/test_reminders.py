@@ -63,7 +63,7 @@ def test_it_does_not_count_a_lecture_as_a_study_session(tree, people, only):
 
 def test_it_tells_the_leaders_above_only_after_the_escalation_days(tree, people, only, settings):
     only(Rule.SILENT_GROUP_ESCALATED)
-    settings.REMINDER_SILENT_DAYS, settings.REMINDER_ESCALATE_DAYS = 60, 30
+    settings.SILENT_DAYS, settings.REMINDER_ESCALATE_DAYS = 60, 30
     ActivityFactory(committee=tree.county_a, kind=ActivityKind.COLLECTIVE, held_on=days_ago(70))
     ActivityFactory(committee=tree.county_b, kind=ActivityKind.COLLECTIVE, held_on=days_ago(95))
     ActivityFactory(committee=tree.grassroots_a1, kind=ActivityKind.COLLECTIVE, held_on=days_ago(5))

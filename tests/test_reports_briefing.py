@@ -230,7 +230,7 @@ def test_it_lists_the_silent_units_of_the_whole_subtree(studies):
 
 @pytest.mark.django_db
 def test_it_links_each_silent_unit_to_its_committee(client, people, studies, settings):
-    settings.DASHBOARD_SILENT_DAYS = 60
+    settings.SILENT_DAYS = 60
     client.force_login(people.leader_city)
     html = client.get(DASHBOARD, {"month": "2021-12"}).content.decode()
     silent = html[html.index('id="sg-silent"'):]
