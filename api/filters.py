@@ -8,11 +8,13 @@ from committees.models import Campaign, Committee, Member, Theme
 from sessions_app.models import Activity, ActivityKind
 from supervision.models import FILING_KIND_CHOICES, Filing, Rectification, RectificationStatus, Visit
 
+from .access import readable
+
 
 def readable_committees(request):
     if request is None:
         return Committee.objects.none()
-    return Committee.objects.visible_to(request.user)
+    return readable(request.user, "committees")
 
 
 class SubtreeFilterSet(django_filters.FilterSet):

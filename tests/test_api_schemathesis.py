@@ -5,7 +5,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -22,6 +24,7 @@ from committees.models import RoleKind
 from sessions_app.models import ActivityKind, Attendance
 
 from .factories import ActivityFactory, MemberFactory, user_with_role
+from .supervision_factories import make_auditor, make_filing, make_visit
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -44,6 +47,17 @@ def load_schema():
 schema = load_schema()
 
 
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """As Django's test client does: the WSGI app must not close the test's connection (and with it the test's
+    transaction) at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(tree):
     """A token for a user of each role, and records with attendance for them to read, change and delete."""
@@ -58,6 +72,10 @@ def tokens(tree):
         "auditor": user_with_role(tree.city, RoleKind.AUDITOR, username="st-auditor"),
         "administrator": user_with_role(tree.county_a, RoleKind.ADMIN, username="st-admin"),
     }
+    make_auditor(users["auditor"], home=tree.county_b, may_visit=[tree.county_a])  # the pool profile: county A
+    make_visit(make_auditor(user_with_role(tree.city, RoleKind.AUDITOR), home=tree.city, may_visit=[tree.city]),
+               tree.county_a, findings="记录不全", rectifications=1)
+    make_filing(tree.county_a)
     return {role: Token.objects.create(user=user).key for role, user in users.items()}
 
 
