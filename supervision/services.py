@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from committees.models import Role, RoleKind
@@ -17,8 +18,19 @@ from studygroup.history import stamp, stamped
 
 from . import draw as drawing
 from .models import (
-    FILING_KINDS, Assignment, Auditor, ChecklistItem, Draw, Filing, Notification, Rating, Rectification,
-    RectificationEvidence, RectificationStatus, Visit, VisitStatus,
+    FILING_KINDS,
+    Assignment,
+    Auditor,
+    ChecklistItem,
+    Draw,
+    Filing,
+    Notification,
+    Rating,
+    Rectification,
+    RectificationEvidence,
+    RectificationStatus,
+    Visit,
+    VisitStatus,
 )
 from .selectors import reported_attendance
 

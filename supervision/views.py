@@ -23,12 +23,17 @@ from reports.months import current_month
 from studygroup.lists import render_list
 
 from . import selectors, services
-from .lists import (
-    FilingFilter, FilingTable, RectificationFilter, RectificationTable, VisitFilter, VisitTable,
-)
+from .forms import DrawForm, FilingForm, FilingLinkForm, RectificationFormSet, VisitForm
 from .history import filing_history, rectification_history, visit_history
-from .forms import DrawForm, FilingForm, FilingLinkForm, RectificationCloseForm, RectificationFormSet, VisitForm
-from .models import Assignment, ChecklistItem, Draw, Notification, RectificationStatus, Visit
+from .lists import (
+    FilingFilter,
+    FilingTable,
+    RectificationFilter,
+    RectificationTable,
+    VisitFilter,
+    VisitTable,
+)
+from .models import Assignment, ChecklistItem, Draw, RectificationStatus, Visit
 from .scoping import supervision_scope
 
 
@@ -369,28 +374,4 @@ def _closable(user):
     return qs.filter(Q(visit__auditor__user=user) | policy.committee_q(user, policy.WRITE, "committee__"))
 
 
-@login_required
-def rectification_close(request, pk):
-    rect = get_object_in_scope(_closable(request.user).filter(status=RectificationStatus.OPEN), pk=pk)
-    form = RectificationCloseForm(request.POST or None, initial={"evidence_note": rect.evidence_note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rectification_close(rectification=rect, user=request.user, evidence_note=form.cleaned_data["evidence_note"])
-        except ValidationError as exc:
-            _apply_errors(exc, form)
-        else:
-            messages.success(request, _("The rectification item is closed."))
-            return redirect("supervision:rectification", pk=rect.pk)
-    return _render(request, "supervision/rectification_close.html", {"form": form, "rect": rect})
-
-
-# ------------------------------------------------------------------ notifications
-
-
-@login_required
-def notifications(request):
-    qs = Notification.objects.filter(user=request.user)
-    if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
-        return redirect("supervision:notifications")
-    return _render(request, "supervision/notifications.html", {"page": _page(request, qs)})
+# Closing an item (with evidence files), the notifications and the auditor's assignments: auditor_views.py.

@@ -16,7 +16,12 @@ from supervision.models import Notification, Rectification, RectificationEvidenc
 
 from .factories import make_committee
 from .supervision_factories import (
-    checklist_ids, make_assignment, make_auditor, make_filing, make_session, make_visit,
+    checklist_ids,
+    make_assignment,
+    make_auditor,
+    make_filing,
+    make_session,
+    make_visit,
 )
 
 TODAY = timezone.localdate

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from sessions_app.models import Activity, ActivityKind, StudyPlan
+from sessions_app.models import ActivityKind, StudyPlan
 from supervision.models import ChecklistItem, Rectification
 
 from .factories import ActivityFactory
