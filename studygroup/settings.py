@@ -272,7 +272,8 @@ if envbool("SECURE_PROXY_SSL_HEADER", False):  # only behind a proxy that sets (
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts and styles from this origin only; no inline script, no inline
-# <style>. style="" attributes are still allowed (style-src-attr): a few templates set a computed width with one.
+# <style>. style="" attributes are still allowed (style-src-attr): ECharts' tooltips are HTML with style attributes,
+# and a few templates set a computed width (a progress bar) with one.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
