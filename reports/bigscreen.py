@@ -131,10 +131,13 @@ def screen(user, *, code=None, month=None):
     metric = trend_metric()
     figures, as_of = headline(committee, month)
     ranked, units = ranking(user, committee, month, metric) if metric else ([], 0)
+    month_label = f"{month.year}年{month.month}月" if _chinese() else f"{month:%B %Y}"
     return {
         "committee": {"code": committee.code, "name": committee.name},
         "month": f"{month:%Y-%m}",
-        "month_label": f"{month.year}年{month.month}月" if _chinese() else f"{month:%B %Y}",
+        "month_label": month_label,
+        # A screen left on without ?month= moves to the next month by itself: the heading comes with the figures.
+        "period_label": _("Year to date, as of the end of %(month)s") % {"month": month_label},
         "as_of": timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") if as_of else None,
         "headline": figures,
         "metric": {"key": metric.key, "label": str(metric.label), "unit": str(metric.unit)} if metric else None,

@@ -72,7 +72,7 @@ def test_it_gives_a_county_leader_the_county(client, people, december):
 def test_it_opens_on_the_latest_month_with_figures(client, people, december):
     client.force_login(people.leader_city)
     data = client.get(reverse("reports:bigscreen"), {"format": "json"}).json()
-    assert data["month"] == "2021-12"
+    assert data["month"] == "2021-12" and data["period_label"] == "截至2021年12月底（年初至今累计）"
     assert next(f for f in data["headline"] if f["key"] == "study_sessions")["value"] == 12
 
 

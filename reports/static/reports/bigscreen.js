@@ -108,6 +108,7 @@
     drawTiles(data);
     drawRanking(data);
     setText(document, "#sg-screen-asof", data.as_of || "—");
+    setText(document, "#sg-screen-month", data.period_label || "");
     drawTrend(data);
     drawTree(data);
   }
