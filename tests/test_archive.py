@@ -383,7 +383,7 @@ def test_it_links_the_page_from_the_navigation(tree, people):
     for user, shown in ((secretary, True), (people.leader_a, True), (people.auditor, False)):
         client = Client()
         client.force_login(user)
-        assert ('id="sg-nav-archive-volumes"' in client.get("/").content.decode()) is shown
+        assert ('id="sg-nav-archive-volumes"' in client.get("/", follow=True).content.decode()) is shown
 
 
 def test_it_asks_for_a_code_when_the_subtree_is_large(tree, people, monkeypatch):
