@@ -7,7 +7,8 @@ from .settings import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["*"]  # the test client and live server use varied host names
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# tests/conftest.py points this at a temporary directory removed at the end (inherited by subprocesses).
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or VAR_DIR / "test-media")  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Tests run tasks in-process; the worker test (tests/test_reports_worker.py) sends to a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -34,10 +34,12 @@ def _media_in_a_temporary_directory():
     from django.test import override_settings
 
     path = tempfile.mkdtemp(prefix="sg-test-media-")
+    os.environ["TEST_MEDIA_ROOT"] = path  # for the worker and commands the tests start (settings_test)
     try:
         with override_settings(MEDIA_ROOT=path):
             yield path
     finally:
+        os.environ.pop("TEST_MEDIA_ROOT", None)
         shutil.rmtree(path, ignore_errors=True)
 
 
