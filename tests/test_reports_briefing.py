@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from committees.models import Committee, User
 from reports import briefing, rollup
 from reports.figures import figures_for
-from reports.models import MetricValue
 from sessions_app.models import ActivityKind
 
 from .factories import ActivityFactory, make_committee
