@@ -17,7 +17,8 @@
   function goTo(list) {
     return function (params) {
       var item = list[params.dataIndex];
-      if (item && item.url) { window.location.href = item.url; }
+      // A month with nothing in it opens no empty list.
+      if (item && item.url && item.value) { window.location.href = item.url; }
     };
   }
 
