@@ -364,7 +364,7 @@ def bulletin_xlsx(document):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Figures")[:31]
-    sheet.append([spreadsheets.safe_cell(document.title)])
+    sheet.append(spreadsheets.xlsx_line(sheet, [document.title]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
@@ -374,7 +374,7 @@ def bulletin_xlsx(document):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for line in table_lines(document):
-        sheet.append([spreadsheets.safe_cell(value) for value in line])
+        sheet.append(spreadsheets.xlsx_line(sheet, line))
         row = sheet.max_row
         percent = line[2] == "%"
         for column in ("D", "E"):
@@ -393,13 +393,13 @@ def bulletin_xlsx(document):
 def _text_sheet(sheet, document):
     from openpyxl.styles import Alignment, Font
 
-    sheet.append([spreadsheets.safe_cell(document.title)])
+    sheet.append(spreadsheets.xlsx_line(sheet, [document.title]))
     sheet["A1"].font = Font(bold=True, size=14)
     for text in document.paragraphs:
-        sheet.append([spreadsheets.safe_cell(text)])
+        sheet.append(spreadsheets.xlsx_line(sheet, [text]))
         sheet[f"A{sheet.max_row}"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.append([])
     for text in (issuing_body(document.committee), document_date(document), published_note(document)):
         if text:
-            sheet.append([spreadsheets.safe_cell(text)])
+            sheet.append(spreadsheets.xlsx_line(sheet, [text]))
     sheet.column_dimensions["A"].width = 100
