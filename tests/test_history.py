@@ -59,7 +59,7 @@ def test_it_shows_one_line_for_a_record_edit_that_changes_three_attendance_rows(
     assert alice.post("/records/new/collective/", record_post("collective", members=members_a)).status_code == 302
     activity = Activity.objects.get()
     data = record_post("collective", members=members_a, held_on=activity.held_on, title=activity.title)
-    data.update({"att-0-status": "excused", "att-0-reason": "出差", "att-1-status": "absent", "att-2-status": "late"})
+    data.update({"att-0-status": "excused", "att-0-reason": "出差", "att-1-status": "absent", "att-1-reason": "无故缺席", "att-2-status": "late"})
     assert alice.post(f"/records/{activity.pk}/edit/", data).status_code == 302
     assert Attendance.history.filter(activity_id=activity.pk, history_type="~").count() == 3
 

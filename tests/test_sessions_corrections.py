@@ -137,12 +137,12 @@ def test_it_records_an_attendance_only_correction_in_the_history(alice, october,
     members = members_a[:2]
     data = edit_post(october, reason="补录出席情况")
     data.update(attendance_post(members))
-    data["att-1-status"] = "absent"
+    data["att-1-status"], data["att-1-reason"] = "absent", "无故缺席"  # absence needs its reason (issue 10)
     assert alice.post(f"/records/{october.pk}/edit/", data).status_code == 302
     correction = Correction.objects.get()
     assert correction.changes == {
         f"attendance:{members[0].name}": [None, zh(AttendanceStatus.PRESENT.label)],
-        f"attendance:{members[1].name}": [None, zh(AttendanceStatus.ABSENT.label)],
+        f"attendance:{members[1].name}": [None, f"{zh(AttendanceStatus.ABSENT.label)}（无故缺席）"],
     }
     assert any(e.reason == "补录出席情况" for e in alice.get(f"/records/{october.pk}/").context["history"])
 

@@ -72,7 +72,7 @@ def test_it_records_attendance_changes_per_member_in_the_line_of_the_save(alice,
 
 def test_it_shows_attendance_totals_evidence_and_dates(alice, tree, members_a):
     data = record_post("collective", members=members_a)
-    data.update({"att-1-status": "absent", "att-2-status": "excused", "att-2-reason": "病假",
+    data.update({"att-1-status": "absent", "att-1-reason": "无故缺席", "att-2-status": "excused", "att-2-reason": "病假",
                  "att-2-made_up_on": timezone.localdate().isoformat(), "attachments": png_upload()})
     alice.post("/records/new/collective/", data)
     activity = Activity.objects.get()
