@@ -13,7 +13,7 @@ Actions, on the committee a row belongs to:
 
 | role on C                | read          | write         | administer   | audit                       |
 |--------------------------|---------------|---------------|--------------|-----------------------------|
-| Django superuser         | everything    | everything    | everything   | as their pool profile says  |
+| Django superuser         | everything    | everything    | everything   | everything (no visits)      |
 | administrator            | C's subtree   | C's subtree   | C's subtree  | —                           |
 | leader                   | C's subtree   | —             | —            | —                           |
 | secretary                | C             | C             | —            | —                           |
@@ -24,7 +24,8 @@ The auditor's rights come from one source: their auditor-pool profile (supervisi
 may-visit subtrees, home committee). The auditor role only marks the user as a member of the pool: it grants
 nothing by itself, and where it sits in the tree does not matter. A profile that is not active reaches nothing.
 Audit = read the filings, sessions and records of the subtrees the profile may visit, and sit in on their sessions
-(except the auditor's own committee and those above or below it: supervision/scoping.py `has_conflict`).
+(except the auditor's own committee and those above or below it: supervision/scoping.py `has_conflict`). Making a
+visit takes an active pool profile, a superuser's too.
 
 What the user may not see is not found: every refusal is `Http404`, the same answer as for something that does
 not exist (a stray `PermissionDenied` is answered 404 too: `denied_as_not_found`, the project's handler403).
@@ -143,9 +144,11 @@ def administrators_to_ask(*, limit=5):
 
 
 NO_ROLE_TEMPLATE = "sessions_app/no_role.html"
-# Namespaces that are not the portal's committee pages: Django's admin (its own login), the API (its own
-# authentication and answers). Pages outside any namespace (accounts, language) are open to every signed-in user.
-NOT_GATED = {"admin", "api"}
+# Not the portal's committee pages: Django's admin (its own login), the API (its own authentication and answers),
+# the health check, and the member's QR sign-in page (no login). Pages outside any namespace (accounts, language)
+# are open to every signed-in user.
+NOT_GATED = {"admin", "api", "ops"}
+NOT_GATED_VIEWS = {"sessions_app:signin_member"}
 
 
 class NoRoleMiddleware:
@@ -161,6 +164,8 @@ class NoRoleMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is None or not match.namespaces or match.namespaces[0] in NOT_GATED:
+            return None
+        if match.view_name in NOT_GATED_VIEWS:
             return None
         if not has_no_role(request.user):
             return None

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from committees.scope import scope_for
+from committees import policy
 from studygroup.audit import log_export
 from studygroup.lists import EXPORT_FORMATS, ListTable, export_response
 
@@ -37,7 +37,8 @@ class BreakdownTable(ListTable):
 @login_required
 def breakdown_export(request, fmt):
     """?committee, month, metric, campaign, theme as on the dashboard; /reports/breakdown.csv or .xlsx."""
-    if scope_for(request.user).is_empty or fmt not in EXPORT_FORMATS:
+    policy.require(request.user, policy.READ)
+    if fmt not in EXPORT_FORMATS:
         raise Http404
     form = DashboardForm(request.GET)
     page = selectors.dashboard_page(
