@@ -1,10 +1,12 @@
 """The auditor's journey on a 375 px phone: the assigned visit, head count, ratings, a finding with a
-rectification item, submit; the secretary then sees the item; the leader sees the discrepancy."""
+rectification item, submit, the assignment then done; the secretary sees the item, the badge clearing once the
+notifications are seen, and closes the item with a photo as evidence; the leader sees the discrepancy."""
 import datetime
 
 import pytest
 from django.utils import timezone
 
+from sessions_app.testing import image_bytes
 from supervision.models import Rectification, Visit
 
 from .conftest import browser_login
@@ -48,11 +50,26 @@ def test_it_takes_an_auditor_through_a_visit_and_shows_it_to_secretary_and_leade
     assert visit.status == "submitted" and visit.observed_count == 9 and visit.discrepancy
     assert Rectification.objects.get().description == "补齐研讨发言记录"
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('sg-draft:')).length") == 0
+    page.goto("/supervision/assignments/")
+    assert "已完成" in page.inner_text("#assignment-list")  # the assignment's status follows the submitted visit
 
     page.context.clear_cookies()
     browser_login(page, "alice")
     page.goto("/supervision/rectifications/")
     assert "补齐研讨发言记录" in page.inner_text("[data-testid=rectifications]")
+    assert page.locator("[data-testid=unread-badge]").count() == 1  # the visit's notification, not yet seen
+    page.goto("/supervision/notifications/")
+    assert page.locator("[data-testid=unread-badge]").count() == 0  # seen: the badge clears
+    # The secretary closes the item with a photo as evidence.
+    page.goto(f"/supervision/rectifications/{Rectification.objects.get().pk}/close/")
+    page.fill("textarea[name=evidence_note]", "已补齐研讨发言记录")
+    page.set_input_files("input[name=evidence_files]", files=[
+        {"name": "整改照片.png", "mimeType": "image/png", "buffer": image_bytes()},
+    ])
+    page.click("#rectification-close-form button[type=submit]")
+    page.wait_for_selector("#evidence-files")
+    assert "整改照片.png" in page.inner_text("#evidence-files")
+    assert Rectification.objects.get().evidence_files.count() == 1
 
     page.context.clear_cookies()
     browser_login(page, "carl")
