@@ -31,7 +31,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 # Schema-conforming and schema-breaking inputs alike, a bounded number per operation, the same on every run.
 CONFIG = SchemathesisConfig.from_dict({
-    "generation": {"mode": "all", "max-examples": 10, "deterministic": True, "database": "none"},
+    "generation": {"mode": "all", "max-examples": 8, "deterministic": True, "database": "none"},
     "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
 })
 
@@ -85,7 +85,7 @@ def call(case, tokens, role):
 
 
 BOUNDED = settings(
-    max_examples=10, deadline=None, derandomize=True, database=None,
+    max_examples=8, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
