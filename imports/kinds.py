@@ -12,9 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _, gettext_lazy
 
 from committees import policy
-from committees.models import Committee, CommitteeKind, Member
+from committees.models import Campaign, Committee, CommitteeKind, Member
 from committees.services import committee_create, member_create
-from sessions_app import services as record_services
 from sessions_app.forms import activity_form_class, kind_fields, members_for
 from sessions_app.models import (
     ATTENDANCE_KINDS,
@@ -24,6 +23,7 @@ from sessions_app.models import (
     DeliveryMode,
     LecturerLevel,
     PlaceKind,
+    PlanTopic,
 )
 from sessions_app.views.roster import MemberForm
 
@@ -84,6 +84,12 @@ def parse_bool(text):
     return None
 
 
+def record_services_bulk(**kwargs):
+    from .services import records_bulk_create
+
+    return records_bulk_create(**kwargs)
+
+
 class Kind:
     """One import kind. Subclasses define `code`, `label`, `columns`, `may_use(user)` and `check(row, values)`."""
 
@@ -112,6 +118,9 @@ class Kind:
         missing = [column.header for column in self.columns if column.required and column.key not in index]
         return index, missing
 
+    def flush(self):
+        """Write what the kind holds back for a batch (nothing, for a kind that saves row by row)."""
+
     def repeated(self, row, key):
         """A natural key met earlier in the file: a match of that row (created once)."""
         first = self.seen.get(key)
@@ -137,6 +146,27 @@ CHOICE_FIELDS = {"delivery_mode": DeliveryMode.choices, "lecturer_level": Lectur
                  "place_kind": PlaceKind.choices}
 
 
+_import_forms = {}
+
+
+def import_form_class(kind):
+    """The record page's form of `kind` (its fields, bounds and checks), without what an import never fills:
+    the plan-topic and campaign choices, which the page builds for its checkboxes (a query per form)."""
+    if kind not in _import_forms:
+        base = activity_form_class(kind, with_committee=False)
+
+        class ImportForm(base):
+            def _limit_plan_topics(self, writable_committees):
+                self.fields["plan_topics"].queryset = PlanTopic.objects.none()
+
+            def _limit_campaigns(self, writable_committees):
+                if "campaign" in self.fields:
+                    self.fields["campaign"].queryset = Campaign.objects.none()
+
+        _import_forms[kind] = ImportForm
+    return _import_forms[kind]
+
+
 # Names offices use for a kind besides the portal's own (DOMAIN.md's glossary).
 KIND_ALIASES = {
     "中心组集体学习": ActivityKind.COLLECTIVE, "专题研讨": ActivityKind.THEMATIC,
@@ -160,6 +190,7 @@ class RecordKind(Kind):
 
     def __init__(self, user):
         super().__init__(user)
+        self.batch = []  # validated records waiting to be written together (imports/services.py)
         self.committees = {}
         self.kinds = {**choice_map(ActivityKind.choices), **KIND_ALIASES}
         self.choices = {name: choice_map(choices) for name, choices in CHOICE_FIELDS.items()}
@@ -168,6 +199,12 @@ class RecordKind(Kind):
     @staticmethod
     def may_use(user):
         return policy.may_any(user, policy.WRITE)
+
+    def flush(self):
+        """Write the validated records waiting in the batch (one insert per table, with their history)."""
+        if self.batch:
+            record_services_bulk(user=self.user, records=self.batch)
+            self.batch = []
 
     def committee(self, code):
         """The committee by code among those the user writes (and still active), else None: another
@@ -206,14 +243,13 @@ class RecordKind(Kind):
         if row.status == WRONG or not form.is_valid():
             self._form_errors(form, row)
             return
-        data = {name: value for name, value in form.cleaned_data.items()
-                if name not in ("committee", "plan_topics", "submission_key", "attachments", "reason")}
-        row.save = lambda: record_services.activity_create(
-            user=self.user, committee=committee, kind=kind, data=data, attendance=attendance)
+        record = form.instance  # cleaned and validated by the form (fields, bounds, the model's checks)
+        record.committee, record.kind, record.created_by = committee, kind, self.user
+        row.save = lambda: self.batch.append((record, attendance))
 
     def _form(self, committee, kind, values, row):
         wanted = set(kind_fields(kind))
-        data = {"committee": committee.pk, "held_on": values.get("held_on", ""), "title": values.get("title", "")}
+        data = {"held_on": values.get("held_on", ""), "title": values.get("title", "")}
         if kind == ActivityKind.FIRST_AGENDA:
             data["opened_with_study"] = "on"  # the model's default when the cell is empty
         for key, header in RECORD_FIELD_COLUMNS:
@@ -242,8 +278,10 @@ class RecordKind(Kind):
         held_on = parse_date(values.get("held_on", ""))
         if held_on:
             data["held_on"] = held_on.isoformat()
-        form_class = activity_form_class(kind, with_committee=True)
-        return form_class(data=data, kind=kind, writable_committees=Committee.objects.filter(pk=committee.pk))
+        # The committee is fixed (checked above against the user's writable committees), as on the page of a
+        # secretary of one committee: the form then asks the database nothing for it.
+        return import_form_class(kind)(data=data, kind=kind, committee=committee,
+                                       writable_committees=Committee.objects.filter(pk=committee.pk))
 
     def _form_errors(self, form, row):
         if form.is_bound and not form.is_valid():

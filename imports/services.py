@@ -11,6 +11,37 @@ from .reader import FileProblem
 
 SHOWN_ROWS = 200  # rows listed in the preview; the counts and the errors cover the whole file
 SHOWN_ERRORS = 500
+BATCH = 500  # validated records written together
+
+
+def records_bulk_create(*, user, records):
+    """Study records with their attendance, each already validated by the record page's form (see
+    kinds.RecordKind), written as activity_create() writes one (sessions_app/services.py): the writer's right, the
+    month and the late-entry flag as Activity.save() derives them, history rows naming the user, then post_save
+    (a filing finds its session; the figures are woken) as if each were saved alone. The rollup's triggers mark
+    the months in the database itself."""
+    from django.db.models.signals import post_save
+    from simple_history.utils import bulk_create_with_history
+
+    from committees import policy
+    from sessions_app.models import Activity, Attendance, month_start
+
+    activities = []
+    for activity, _attendance in records:
+        policy.require(user, policy.WRITE, activity.committee)
+        activity.month = month_start(activity.held_on)
+        activity.is_late = activity.late_after_dating()
+        activities.append(activity)
+    created = bulk_create_with_history(activities, Activity, batch_size=BATCH, default_user=user)
+    if any(activity.pk is None for activity in created):  # a database that returns no ids from a bulk insert
+        raise RuntimeError("bulk insert returned no primary keys")
+    rows = [Attendance(activity=activity, member_id=line["member"], status=line["status"])
+            for activity, (_same, lines) in zip(created, records) for line in lines]
+    if rows:
+        bulk_create_with_history(rows, Attendance, batch_size=2000, default_user=user)
+    for activity in created:
+        post_save.send(sender=Activity, instance=activity, created=True, raw=False, using=activity._state.db,
+                       update_fields=None)
 
 
 @dataclass
@@ -73,8 +104,9 @@ def import_file(*, user, kind_class, path):
     """Create every new row, or nothing: one wrong row (or a refusal from a service) rolls all back.
     Rows are checked again here, against the database as it is now."""
     summary = Summary()
+    kind = kind_class(user)
     with transaction.atomic():
-        for row in checked_rows(kind_class(user), path):
+        for row in checked_rows(kind, path):
             if row.status == NEW and summary.error_count == 0:
                 try:
                     with transaction.atomic():
@@ -83,8 +115,12 @@ def import_file(*, user, kind_class, path):
                     for message in error.messages:
                         row.error("", message)
             summary.add(row)
+            if len(getattr(kind, "batch", ())) >= BATCH:
+                kind.flush()
         if summary.error_count:
             transaction.set_rollback(True)
+        else:
+            kind.flush()
     if summary.error_count:
         raise ImportRefused(summary)
     return summary

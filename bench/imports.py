@@ -1,0 +1,126 @@
+"""Bulk import at scale (issue 11): a spreadsheet of N study records, each with an attendance list, checked
+(the preview) and imported all or nothing through the pages' forms and services, timed, with the peak Python heap.
+
+    DATABASE_URL=... .venv/bin/python -m bench.imports [--rows 10000] [--json out.json]
+
+A throwaway test database is created and dropped (test_<name> of DATABASE_URL, or SQLite in memory). The target:
+10,000 rows within 60 s with memory bounded (the reader streams rows: openpyxl read-only, csv one line at a time;
+the preview keeps 200 rows and 500 problems whatever the size of the file).
+"""
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+import resource
+
+MEMBERS = 12
+PRESENT = 8
+
+
+def _peak_rss_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def _workbook(path, rows, today):
+    from openpyxl import Workbook
+
+    from imports.kinds import RecordKind
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据")
+    headers = RecordKind.headers()
+    sheet.append(headers)
+    index = {header: i for i, header in enumerate(headers)}
+    present = "、".join(f"成员{i}" for i in range(PRESENT))
+    absent = "、".join(f"成员{i}" for i in range(PRESENT, MEMBERS))
+    for n in range(rows):
+        line = [""] * len(headers)
+        line[index["委员会编码"]] = "bench-county"
+        line[index["类型"]] = "集体学习"
+        line[index["日期"]] = (today - datetime.timedelta(days=1 + n % 300)).isoformat()
+        line[index["主题"]] = f"批量导入的学习 {n}"
+        line[index["领学人"]] = "书记"
+        line[index["出席人员"]] = present
+        line[index["缺席人员"]] = absent
+        sheet.append(line)
+    book.save(path)
+
+
+def run(rows):
+    from django.utils import timezone
+
+    from committees.models import CommitteeKind, Member, Role, RoleKind, User
+    from committees.services import committee_create
+    from imports.kinds import RecordKind
+    from imports.services import import_file, import_preview
+    from sessions_app.models import Activity, Attendance
+
+    city = committee_create(code="bench-city", name="市委", kind=CommitteeKind.CITY)
+    county = committee_create(parent=city, code="bench-county", name="县委", kind=CommitteeKind.COUNTY)
+    Member.objects.bulk_create(Member(committee=county, name=f"成员{i}", order=i) for i in range(MEMBERS))
+    user = User.objects.create_user(username="bench-secretary", password="x")
+    Role.objects.create(user=user, committee=county, kind=RoleKind.SECRETARY)
+    today = timezone.localdate()
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "rows.xlsx")
+        started = time.perf_counter()
+        _workbook(path, rows, today)
+        written = time.perf_counter() - started
+        size = os.path.getsize(path)
+        rss_before = _peak_rss_mb()
+        started = time.perf_counter()
+        summary = import_preview(user=user, kind_class=RecordKind, path=path)
+        preview_s = time.perf_counter() - started
+        rss_preview = _peak_rss_mb()
+        started = time.perf_counter()
+        done = import_file(user=user, kind_class=RecordKind, path=path)
+        import_s = time.perf_counter() - started
+        rss_import = _peak_rss_mb()
+        started = time.perf_counter()
+        again = import_preview(user=user, kind_class=RecordKind, path=path)
+        reimport_preview_s = time.perf_counter() - started
+    return {
+        "rows": rows, "file_bytes": size, "write_s": round(written, 2),
+        "peak_rss_mb_before": rss_before, "peak_rss_mb_after_preview": rss_preview,
+        "peak_rss_mb_after_import": rss_import,
+        "preview_s": round(preview_s, 2), "preview_rows_per_s": round(rows / preview_s),
+        "preview_counts": summary.counts,
+        "import_s": round(import_s, 2), "import_rows_per_s": round(rows / import_s), "import_counts": done.counts,
+        "records": Activity.objects.filter(committee=county).count(),
+        "attendance_rows": Attendance.objects.filter(activity__committee=county).count(),
+        "reimport_preview_s": round(reimport_preview_s, 2), "reimport_counts": again.counts,
+        "within_60s": import_s <= 60,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--json", help="also write the result here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studygroup.settings_test")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        result = {"database": connection.vendor, **run(args.rows)}
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(result, out, ensure_ascii=False, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
