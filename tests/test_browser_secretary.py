@@ -1,4 +1,5 @@
-"""A secretary on a phone (375 px): log an outreach lecture with a photo, find it in the archive, switch language."""
+"""A secretary on a phone (375 px): filing on the home page, log an outreach lecture (the date starting at today,
+empty choices reading 请选择) with a photo, find it in the archive, switch language."""
 import datetime
 
 import pytest
@@ -19,8 +20,11 @@ def test_it_logs_a_lecture_with_a_photo_and_finds_it_in_the_archive(browser_page
 
     browser_login(page, "alice")
     assert page.locator("h1").first.inner_text().strip() == "甲县委"
+    assert page.locator("#sg-home-file").is_visible()  # filing (学习报备) from the home page
     page.click('a[data-kind="outreach_lecture"]')
     page.wait_for_url("**/records/new/outreach_lecture/")
+    assert page.input_value("#id_held_on") == timezone.localdate().isoformat()  # the date starts at today
+    assert page.locator("#id_lecturer_level option").first.inner_text() == "请选择"
 
     held_on = timezone.localdate() - datetime.timedelta(days=2)
     page.fill("#id_held_on", held_on.isoformat())
