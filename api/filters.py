@@ -65,8 +65,8 @@ class CommitteeFilter(django_filters.FilterSet):
         model = Committee
         fields = []
 
-    def filter_within(self, queryset, name, committee):
-        return queryset.filter(path__startswith=committee.path)
+    def filter_within(self, queryset, name, value: str):  # the hint names the parameter's type in the schema
+        return queryset.filter(path__startswith=value.path)
 
 
 class FilingFilter(SubtreeFilterSet):

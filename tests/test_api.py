@@ -174,6 +174,9 @@ def test_a_reader_reads_the_subtree_and_writes_nothing(tree, people, members_a):
     assert Activity.objects.count() == 1
     codes = [c["code"] for c in client.get("/api/v1/committees/").json()["results"]]
     assert codes == ["county-a", "county-a-g1"]
+    city = api(people.leader_city)
+    assert [c["code"] for c in city.get("/api/v1/committees/", {"within": "county-a"}).json()["results"]] == codes
+    assert client.get("/api/v1/committees/", {"within": "county-b"}).status_code == 400
 
 
 @pytest.mark.parametrize("path", ["records/", "committees/", "members/", "filings/", "visits/", "rectifications/",
