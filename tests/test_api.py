@@ -307,3 +307,16 @@ def test_the_schema_and_its_docs_page_are_served_without_a_cdn(db):
     assert "/api/v1/records/{id}/" in json.loads(schema.content)["paths"]
     docs = Client().get("/api/v1/docs/").content.decode()
     assert "swagger-ui-bundle.js" in docs and "//cdn" not in docs and "<script>" not in docs
+
+
+def test_a_session_write_needs_its_csrf_token_and_a_token_write_does_not(people):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(people.secretary_a)
+    assert browser.get(RECORDS).status_code == 200
+    assert browser.post(RECORDS, payload(ActivityKind.RESEARCH_REPORT), format="json").status_code == 403
+    out = io.StringIO()
+    call_command("api_token", "alice", stdout=out)
+    script = APIClient(enforce_csrf_checks=True)
+    script.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
+    assert script.post(RECORDS, payload(ActivityKind.RESEARCH_REPORT), format="json").status_code == 201
+    assert Activity.objects.count() == 1
