@@ -1,7 +1,7 @@
 """Models: knowledge tests (党史知识测试), practical-matter tasks (办实事项目), the annual assessment (年度目标考核).
 
 Definition order matters: parents come before the rows that point at them, so that deleting an app's
-models in reverse order (sessions_app.demo.wipe_portal_data) never trips a PROTECT.
+models in reverse order (demo.city.wipe_portal_data) never trips a PROTECT.
 """
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The assessment half of the qiqihar-2021 scenario (T13, T15). Called by reports.scenarios.
+"""The assessment half of the qiqihar-2021 scenario (T13, T15). Called by demo.qiqihar_2021.
 
 - T13: two knowledge-test rounds, 9,000 person-tests drawn at random from the study-group members
   (the demo tree has a few hundred members, so members are added to reach a pool the rounds can
@@ -11,12 +11,11 @@ import datetime
 import random
 from decimal import Decimal
 
-from committees.demo_tree import POSITIONS, demo_person
+from assessment.models import CITY_LEVEL_KINDS, PracticalTask, Strata, TaskLevel, TaskStatus
+from assessment.services import round_create, round_scores_enter
 from committees.models import Member
 from committees.services import member_bulk_create
-
-from .models import CITY_LEVEL_KINDS, PracticalTask, Strata, TaskLevel, TaskStatus
-from .services import round_create, round_scores_enter
+from demo.tree import POSITIONS, demo_person
 
 ROUNDS = [
     # name, held on, strata, sample size, seed

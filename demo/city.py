@@ -5,11 +5,10 @@ import random
 from django.apps import apps
 from django.utils import timezone
 
-from committees.demo_tree import build_tree
 from committees.models import Campaign, Committee, RoleKind, Theme, User
 from committees.services import user_create_with_role
-
-from .models import (
+from demo.tree import build_tree
+from sessions_app.models import (
     GROUP_SESSION_KINDS,
     Activity,
     ActivityKind,
@@ -97,8 +96,8 @@ def build_default(stdout):
 def _build_other_halves(tree):
     """Supervision (the auditor's assigned visits) and the dashboard's figures, so every role sees a living portal."""
     from assessment.services import assessment_compute
+    from demo.supervision import build_default_supervision
     from reports.rollup import rollup_all
-    from supervision.demo import build_default_supervision
 
     build_default_supervision(tree)
     rollup_all()

@@ -11,15 +11,21 @@ import random
 
 from django.utils import timezone
 
-from committees.demo_tree import build_tree, demo_person
 from committees.models import Committee, CommitteeKind, Member
-from sessions_app.demo import create_campaigns_and_themes, create_demo_users
+from demo.city import create_campaigns_and_themes, create_demo_users
+from demo.tree import build_tree, demo_person
+from reports import rollup
+from reports.months import month_range
 from sessions_app.models import (
-    Activity, ActivityKind, Attendance, AttendanceStatus, DeliveryMode, LecturerLevel, PlaceKind, month_is_closed,
+    Activity,
+    ActivityKind,
+    Attendance,
+    AttendanceStatus,
+    DeliveryMode,
+    LecturerLevel,
+    PlaceKind,
+    month_is_closed,
 )
-
-from . import rollup
-from .months import month_range
 
 YEAR = 2021
 SEED = 20211231
@@ -67,8 +73,8 @@ def build_qiqihar_2021(stdout):
     records = _Records(tree, campaign, themes, rng)
     records.build()
     stdout.write(f"Built {len(tree)} committees and {records.count:,} records of {YEAR}.")
-    from assessment.scenario import extend_qiqihar_2021 as extend_assessment
-    from supervision.scenario import extend_qiqihar_2021 as extend_supervision
+    from demo.assessment_2021 import extend_qiqihar_2021 as extend_assessment
+    from demo.supervision_2021 import extend_qiqihar_2021 as extend_supervision
 
     extend_supervision(tree, stdout)
     extend_assessment(tree, stdout)

@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from committees.models import User
 from sessions_app.models import Activity
-
-from . import services
-from .models import FILING_KINDS, Auditor, Filing, StrataMode
+from supervision import services
+from supervision.models import FILING_KINDS, Auditor, Filing, StrataMode
 
 DEMO_AUDITOR = "auditor"  # the README's demo login
 DEMO_AUDITOR_HOME = "d-xuanchuan"  # 市委宣传部: its auditors may visit every other unit of the city

@@ -1,4 +1,4 @@
-"""The supervision half of the qiqihar-2021 scenario (T12, T14). Called by reports.scenarios.
+"""The supervision half of the qiqihar-2021 scenario (T12, T14). Called by demo.qiqihar_2021.
 
 - filings (学习报备) for most of the 2021 study sessions and outreach lectures already built, linked to them,
   plus a few filed sessions that were never held;
@@ -20,14 +20,22 @@ from django.db.models import Count
 from django.utils import timezone
 
 from committees.models import Role, RoleKind, User
+from demo.supervision import DEMO_AUDITOR, demo_auditor_profile, give_upcoming_work
 from sessions_app.models import Activity, ActivityKind, Attendance, AttendanceStatus
-
-from . import services
-from .demo import DEMO_AUDITOR, demo_auditor_profile, give_upcoming_work
-from .models import (
-    FILING_KINDS, Assignment, Auditor, ChecklistItem, Filing, Rating, Rectification, StrataMode, Visit, VisitStatus,
+from supervision import services
+from supervision.models import (
+    FILING_KINDS,
+    Assignment,
+    Auditor,
+    ChecklistItem,
+    Filing,
+    Rating,
+    Rectification,
+    StrataMode,
+    Visit,
+    VisitStatus,
 )
-from .scoping import has_conflict
+from supervision.scoping import has_conflict
 
 YEAR = 2021
 VISITS = 1_215  # T12

@@ -3,8 +3,8 @@
 市委 → 16 county-level committees (7 districts, 1 city, 8 counties) and city departments'
 party committees/groups → grassroots committees under them.
 """
-from .models import CommitteeKind
-from .services import committee_create, member_bulk_create
+from committees.models import CommitteeKind
+from committees.services import committee_create, member_bulk_create
 
 CITY = ("qqhr", "齐齐哈尔市委")
 COUNTIES = [

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "ops",
+    "demo",  # the demo city and the 2021 scenario: above the domain apps
+    "bench",
 ]
 
 MIDDLEWARE = [

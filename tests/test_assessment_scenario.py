@@ -4,9 +4,9 @@ import io
 from django.db.models import Count, Q
 
 from assessment.models import PracticalTask, TestRound, TestSitting
-from assessment.scenario import extend_qiqihar_2021
 from assessment.services import round_verify
-from committees.demo_tree import build_tree
+from demo.assessment_2021 import extend_qiqihar_2021
+from demo.tree import build_tree
 
 
 def test_it_builds_two_rounds_of_9000_person_tests_and_the_tasks_of_t15(db):

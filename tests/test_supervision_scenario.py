@@ -6,15 +6,14 @@ import random
 import pytest
 from django.db.models import Q
 
-from committees.demo_tree import build_tree
-from sessions_app.models import Activity, ActivityKind
+from demo.supervision_2021 import extend_qiqihar_2021
+from demo.tree import build_tree
 from reports import figures
 from reports import metrics as registry
 from reports.rollup import rollup_months
+from sessions_app.models import Activity, ActivityKind
 from supervision import services
 from supervision.models import Draw, Filing, Rectification, Visit
-from supervision.scenario import extend_qiqihar_2021
-
 
 KINDS = [ActivityKind.COLLECTIVE, ActivityKind.THEMATIC, ActivityKind.READING_CLASS, ActivityKind.OUTREACH_LECTURE]
 

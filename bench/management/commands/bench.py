@@ -20,9 +20,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from reports.models import DirtyMonth
-
 from bench import baseline, dataset, freshness, generator, harness, report, saves
+from reports.models import DirtyMonth
 
 # The size whose query counts are compared with this run's ("queries per request do not grow").
 COMPARE_SIZE = {"full": "quick", "quick": "tiny"}

@@ -6,8 +6,8 @@ from committees.models import Committee
 
 # Each scenario is a function(stdout) -> list of (role, username, password) for the printed logins.
 SCENARIOS = {
-    "default": "sessions_app.demo.build_default",
-    "qiqihar-2021": "reports.scenarios.build_qiqihar_2021",
+    "default": "demo.city.build_default",
+    "qiqihar-2021": "demo.qiqihar_2021.build_qiqihar_2021",
 }
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete all portal data first.")
 
     def handle(self, *args, scenario, if_empty, reset, **options):
-        from sessions_app.demo import print_logins, wipe_portal_data
+        from demo.city import print_logins, wipe_portal_data
 
         if Committee.objects.exists():
             if if_empty:
