@@ -20,6 +20,9 @@ from sessions_app.services import activity_create, activity_update
 from .errors import django_errors, form_errors
 
 ATTENDANCE_PREFIX = RecordEntry.prefix_attendance
+ARTICLE_PREFIX = RecordEntry.prefix_articles
+ARTICLE_FIELDS = ("author", "title", "text")
+MAX_ARTICLES = 1000  # the page's formset takes no more
 ROW_FIELDS = ("member", "status", "reason", "made_up_on", "made_up_note")
 MAX_ROWS = 500  # the page's formset takes no more
 
@@ -93,6 +96,8 @@ def form_data(kind, payload, activity=None):
             data.setlist(name, [_text(t) for t in value if t not in (None, "")])
         elif not (isinstance(value, bool) and not value):  # an unticked box is not posted
             data[name] = _text(value)
+    if kind == ActivityKind.REFLECTION and "articles" in payload:
+        data.update(_article_data(payload["articles"]))
     if kind in ATTENDANCE_KINDS:
         rows = _rows(payload) if "attendance" in payload else (_current_rows(activity) if activity else [])
         data.update({
@@ -108,6 +113,25 @@ def form_data(kind, payload, activity=None):
     return data
 
 
+def _article_data(articles):
+    """New reflection articles ({author, title, text}) as the page's article rows; the record's own stay as they are."""
+    if not isinstance(articles, list) or not all(isinstance(a, dict) for a in articles):
+        raise Invalid({"articles": [_("Give the articles as a list, each with its author and title.")]})
+    if len(articles) > MAX_ARTICLES:
+        raise Invalid({"articles": [_("At most %(limit)s articles at once.") % {"limit": MAX_ARTICLES}]})
+    data = {
+        f"{ARTICLE_PREFIX}-TOTAL_FORMS": str(len(articles)), f"{ARTICLE_PREFIX}-INITIAL_FORMS": "0",
+        f"{ARTICLE_PREFIX}-MIN_NUM_FORMS": "0", f"{ARTICLE_PREFIX}-MAX_NUM_FORMS": str(MAX_ARTICLES),
+    }
+    for i, article in enumerate(articles):
+        for name in ARTICLE_FIELDS:
+            value = article.get(name)
+            if isinstance(value, (dict, list)):
+                raise Invalid({"articles": [_("Give a single value, not a list or an object.")]})
+            data[f"{ARTICLE_PREFIX}-{i}-{name}"] = _text(value)
+    return data
+
+
 def _errors(entry):
     errors = form_errors(entry.form)
     if entry.attendance is not None:
@@ -118,6 +142,10 @@ def _errors(entry):
             errors.setdefault("attendance", []).extend(str(m) for m in entry.attendance.non_form_errors())
     if entry.articles is not None:
         form_errors(entry.article_list, errors)
+        if entry.articles.is_bound:
+            rows = [{k: [str(m) for m in v] for k, v in form.errors.items()} for form in entry.articles.forms]
+            if any(rows):
+                errors["articles"] = rows
     return errors
 
 

@@ -78,6 +78,12 @@ class RecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["month", "is_late", "created_at", "updated_at"]
 
 
+class ArticleWriteSerializer(serializers.Serializer):
+    author = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField(required=False, allow_blank=True)
+
+
 class RecordWriteSerializer(RecordSerializer):
     """The body of a create or change (documentation: the page's form validates it, api/records.py)."""
 
@@ -88,9 +94,12 @@ class RecordWriteSerializer(RecordSerializer):
     plan_topics = serializers.ListField(child=serializers.IntegerField(), required=False)
     campaign = serializers.IntegerField(required=False, allow_null=True)
     theme = serializers.IntegerField(required=False, allow_null=True)
+    articles = ArticleWriteSerializer(many=True, required=False, help_text=_(
+        "Reflection records: articles to add (the record's count follows its articles); those it has are kept."
+    ))
 
     class Meta(RecordSerializer.Meta):
-        fields = [f for f in RECORD_FIELDS if f not in ("id", "committee_code", "articles", "month_closed")] + [
+        fields = [f for f in RECORD_FIELDS if f not in ("id", "committee_code", "month_closed")] + [
             "reason", "submission_key",
         ]
 

@@ -81,6 +81,22 @@ def test_a_record_made_through_the_api_is_the_same_as_one_made_in_the_page(tree,
     assert Activity.history.filter(id=from_api.pk).get().history_user == people.secretary_a
 
 
+def test_a_reflection_record_lists_its_articles_and_counts_them(people):
+    client = api(people.secretary_a)
+    articles = [{"author": "张三", "title": "学习党史的体会"}, {"author": "李四", "title": "守初心", "text": "正文"}]
+    body = payload(ActivityKind.REFLECTION, articles=articles, author="", article_count=None)
+    created = client.post(RECORDS, body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["article_count"] == 2
+    assert [(a["author"], a["title"]) for a in created.json()["articles"]] == [("张三", "学习党史的体会"), ("李四", "守初心")]
+    added = client.patch(f"{RECORDS}{created.json()['id']}/", {"articles": [{"author": "王五", "title": "新篇"}]},
+                         format="json")
+    assert added.status_code == 200, added.json()
+    assert added.json()["article_count"] == 3 and len(added.json()["articles"]) == 3
+    bad = client.patch(f"{RECORDS}{created.json()['id']}/", {"articles": [{"author": "王五"}]}, format="json")
+    assert bad.status_code == 400 and "title" in bad.json()["articles"][0]
+
+
 def test_it_changes_one_attendance_row_and_keeps_the_others(people, members_a):
     client = api(people.secretary_a)
     pk = client.post(RECORDS, payload(ActivityKind.COLLECTIVE, members=members_a), format="json").json()["id"]
