@@ -29,6 +29,7 @@ from sessions_app.views.roster import MemberForm
 
 NEW, MATCH, WRONG = "new", "match", "wrong"
 NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+ROSTERS_KEPT = 2000  # (committee, day) rosters kept while a file is read
 YES_WORDS = {"是", "yes", "y", "true", "1", "√"}
 NO_WORDS = {"否", "no", "n", "false", "0", "×"}
 
@@ -191,6 +192,8 @@ class RecordKind(Kind):
     def __init__(self, user):
         super().__init__(user)
         self.batch = []  # validated records waiting to be written together (imports/services.py)
+        self.keys = {}  # committee id → natural keys stored
+        self.rosters = {}  # (committee id, day) → {name: [member ids]}
         self.committees = {}
         self.kinds = {**choice_map(ActivityKind.choices), **KIND_ALIASES}
         self.choices = {name: choice_map(choices) for name, choices in CHOICE_FIELDS.items()}
@@ -199,6 +202,26 @@ class RecordKind(Kind):
     @staticmethod
     def may_use(user):
         return policy.may_any(user, policy.WRITE)
+
+    def stored_keys(self, committee):
+        """The natural keys (date, kind, topic) of the committee's stored records, read once per committee
+        (a few thousand per committee at most: one query instead of one per row)."""
+        if committee.pk not in self.keys:
+            self.keys[committee.pk] = set(
+                Activity.objects.filter(committee=committee).values_list("held_on", "kind", "title").iterator())
+        return self.keys[committee.pk]
+
+    def roster(self, committee, held_on):
+        """members_for() (the roster of the session's date), kept for the rows of the same committee and day."""
+        key = (committee.pk, held_on)
+        if key not in self.rosters:
+            if len(self.rosters) >= ROSTERS_KEPT:
+                self.rosters.clear()
+            names = {}
+            for member in members_for(committee, on=held_on).values():
+                names.setdefault(member.name, []).append(member.pk)
+            self.rosters[key] = names
+        return self.rosters[key]
 
     def flush(self):
         """Write the validated records waiting in the batch (one insert per table, with their history)."""
@@ -234,7 +257,7 @@ class RecordKind(Kind):
         key = (committee.pk, held_on, kind, title)
         if self.repeated(row, key):
             return
-        if Activity.objects.filter(committee=committee, held_on=held_on, kind=kind, title=title).exists():
+        if (held_on, kind, title) in self.stored_keys(committee):
             row.status = MATCH
             row.note = _("Already in the portal.")
             return
@@ -300,9 +323,7 @@ class RecordKind(Kind):
         if kind not in ATTENDANCE_KINDS:
             row.error(header, _("A record of this kind keeps no attendance; leave the cell empty."))
             return []
-        roster = {}
-        for member in members_for(committee, on=held_on).values():
-            roster.setdefault(member.name, []).append(member.pk)
+        roster = self.roster(committee, held_on)
         rows, seen = [], set()
         for status, key in listed:
             for name in filter(None, NAME_SEPARATORS.split(values.get(key, ""))):
