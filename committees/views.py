@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import policy
 from .models import Committee, CommitteeKind, code_validator
-from .scope import committees_q, get_object_in_scope, scope_for
+from .scope import get_object_in_scope
 from .services import committee_create, committee_move, committee_rename, committee_retire
 
 PAGE_SIZE = 100
@@ -23,10 +24,7 @@ HISTORY_LINES = 50
 
 def administered(user):
     """The committees `user` administers: a superuser's are all, an administrator's their subtrees'."""
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Committee.objects.all()
-    return Committee.objects.filter(committees_q(paths=scope.admin_paths))
+    return policy.restrict(Committee.objects.all(), user, policy.ADMINISTER, field=None)
 
 
 class CreateForm(forms.Form):
@@ -58,8 +56,7 @@ def _committee(request, pk):
 
 
 def _require_administrator(request):
-    if not scope_for(request.user).administers_any:
-        raise Http404
+    policy.require(request.user, policy.ADMINISTER)
 
 
 @login_required
@@ -103,8 +100,7 @@ def committee_detail(request, pk):
 
 def _administered_ancestors(request, committee):
     """The breadcrumb: ancestors the user administers too (nothing above the subtree is shown)."""
-    scope = scope_for(request.user)
-    return [a for a in Committee.objects.get_ancestors(committee) if scope.administers(a)]
+    return [a for a in Committee.objects.get_ancestors(committee) if policy.may(request.user, policy.ADMINISTER, a)]
 
 
 def _move_targets(request, committee):

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 
+from committees import policy
 from committees.models import Committee, RoleKind
-from committees.scope import scope_for
 
 from . import metrics as registry
 from . import outline, outline_defaults
@@ -106,7 +106,7 @@ def default_outline(year, language):
 
 def administers(user, committee):
     """A superuser, or an administrator role on the committee or a committee above it (committees/scope.py)."""
-    return scope_for(user).administers(committee)
+    return policy.may(user, policy.ADMINISTER, committee)
 
 
 def may_publish(user, committee):
