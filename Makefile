@@ -67,6 +67,6 @@ load: setup
 
 # Re-extract and compile translations (each app keeps its own locale/).
 messages: setup
-	for d in committees sessions_app reports supervision assessment archive; do (cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete); done
+	for d in committees sessions_app reports supervision assessment archive imports; do (cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete); done
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='*/*' --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
