@@ -24,6 +24,7 @@ from studygroup.dates import bound_form_dates
 from .closing import MAX_REASON, close_day, closed_months, correction_reason
 from .models import (
     ATTENDANCE_KINDS,
+    REASON_REQUIRED,
     Activity,
     ActivityKind,
     Article,
@@ -274,12 +275,6 @@ def activity_form_class(kind, *, with_committee):
         fields = (["committee"] if with_committee else []) + kind_fields(kind)
         _form_classes[key] = forms.modelform_factory(Activity, form=ActivityForm, fields=fields)
     return _form_classes[key]
-
-
-REASON_REQUIRED = {
-    AttendanceStatus.EXCUSED: _("Give the reason for the leave."),
-    AttendanceStatus.ABSENT: _("Give the reason for the absence."),
-}
 
 
 class AttendanceRowForm(PleaseChoose, forms.Form):

@@ -238,6 +238,13 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")  # 缺席
 
 
+# Leave and absence are recorded with their reason (the form, the API and the import ask the same).
+REASON_REQUIRED = {
+    AttendanceStatus.EXCUSED: _("Give the reason for the leave."),
+    AttendanceStatus.ABSENT: _("Give the reason for the absence."),
+}
+
+
 class Attendance(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("study record")
@@ -267,8 +274,8 @@ class Attendance(models.Model):
             errors["member"] = _("%(name)s is not a member of this committee's study group.") % {
                 "name": self.member.name
             }
-        if self.status == AttendanceStatus.EXCUSED and not self.reason.strip():
-            errors["reason"] = _("Give the reason for the excused absence.")
+        if self.status in REASON_REQUIRED and not self.reason.strip():
+            errors["reason"] = REASON_REQUIRED[self.status]
         if self.made_up_on and self.activity_id and self.made_up_on < self.activity.held_on:
             errors["made_up_on"] = _("Make-up study cannot be before the session itself.")
         if errors:

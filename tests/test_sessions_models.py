@@ -100,3 +100,15 @@ def test_it_deletes_a_record_with_its_attendance(people, tree, members_a):
                                data=minimal_data(ActivityKind.COLLECTIVE), attendance=rows)
     activity_delete(user=people.secretary_a, activity=activity)
     assert not Activity.objects.exists() and not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["excused", "absent"])
+def test_it_requires_the_reason_for_leave_and_absence_in_the_model(tree, members_a, status):
+    activity = Activity.objects.create(committee=tree.county_a, kind=ActivityKind.COLLECTIVE,
+                                       held_on=timezone.localdate(), title="集体学习")
+    row = Attendance(activity=activity, member=members_a[0], status=status, reason=" ")
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert list(refused.value.message_dict) == ["reason"]
+    row.reason = "出差"
+    row.full_clean()
