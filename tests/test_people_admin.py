@@ -323,3 +323,33 @@ def test_a_move_across_counties_marks_the_figures_and_the_worker_makes_them_agre
     assert rollup.verify([may]).difference_count == 0
     assert figures_for(tree.county_b, may)["study_sessions"].value == 2
     assert figures_for(tree.county_a, may)["study_sessions"].value == 0
+
+
+# --- hostile input: never a 500 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"q": "%_' OR 1=1 --"}, {"q": "甲" * 500}, {"page": "abc"},
+                                    {"page": "-1"}, {"page": "99999"}])
+def test_bad_queries_are_no_error(carol, in_a, params):
+    for url in ("/committees/people/", "/committees/auditors/"):
+        assert carol.get(url, params).status_code == 200
+
+
+@pytest.mark.parametrize("data", [
+    {"home_committee": "abc", "may_visit": ["x"], "workload_limit": "3"},
+    {"home_committee": "999999", "may_visit": ["999999"], "workload_limit": "3"},
+    {"home_committee": "", "may_visit": [], "workload_limit": "many"},
+])
+def test_bad_auditor_posts_give_field_messages_and_save_nothing(carol, in_a, data):
+    before = snapshot()
+    response = carol.post("/committees/auditors/new/", {"user": in_a.pk, **data})
+    assert response.status_code == 200 and field_errors(response)
+    assert snapshot() == before
+
+
+def test_unknown_actions_and_roles_are_not_found(carol, in_a, people):
+    assert carol.post(f"/committees/people/{in_a.pk}/", {"action": "promote"}).status_code == 404
+    other = people.secretary_a.roles.get()
+    assert carol.post(f"/committees/people/{in_a.pk}/roles/{other.pk}/remove/").status_code == 404
+    assert carol.post(f"/committees/people/{in_a.pk}/roles/999999/remove/").status_code == 404
+    assert Role.objects.filter(pk=other.pk).exists()
