@@ -165,6 +165,14 @@ def test_it_starts_a_visit_from_a_logged_session_filed_or_not(tree, people, audi
         assert client.get(reverse("supervision:visit_start_activity", args=[session.pk])).status_code == 200
 
 
+def test_it_offers_record_a_visit_on_a_session_page_in_the_auditors_remit(tree, people, auditor):
+    session = make_session(tree.county_a)
+    visit_url = reverse("supervision:visit_start_activity", args=[session.pk])
+    assert visit_url in client_of(people.auditor).get(f"/records/{session.pk}/").content.decode()
+    assert visit_url not in client_of(people.leader_city).get(f"/records/{session.pk}/").content.decode()
+    assert visit_url not in client_of(people.secretary_a).get(f"/records/{session.pk}/").content.decode()
+
+
 def test_it_sends_a_drawn_filing_to_its_assignment(tree, people, auditor):
     assignment = make_assignment(make_filing(tree.county_a), auditor)
     response = client_of(people.auditor).get(reverse("supervision:visit_start_filing", args=[assignment.filing.pk]))

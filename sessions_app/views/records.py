@@ -189,6 +189,8 @@ def record_detail(request, pk):
         "articles": articles_of(activity),
         "month_closed": activity.month_closed,
         "offers_sign_in": signin.offers_sign_in(activity),
+        # An auditor whose remit covers the committee may sit in on it (supervision refuses a conflict of interest).
+        "may_audit": activity.takes_attendance and policy.may(request.user, policy.AUDIT, activity.committee),
     })
 
 
