@@ -60,6 +60,8 @@ def prepare(env, rebuild):
     conn.close()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo", "--scenario", "qiqihar-2021", *(["--reset"] if rebuild else ["--if-empty"]))
+    # Planner statistics even for a data set loaded before load_demo analyzed (or with autovacuum off).
+    manage(env, "dbshell", "--", "-c", "ANALYZE")
     manage(env, "collectstatic", "--noinput", "-v0")
 
 

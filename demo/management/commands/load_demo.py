@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from committees.models import Committee
@@ -33,4 +33,14 @@ class Command(BaseCommand):
         build = import_string(SCENARIOS[scenario])
         with transaction.atomic():
             logins = build(self.stdout)
+        analyze()
         print_logins(self.stdout, logins)
+
+
+def analyze():
+    """Planner statistics for the tables just filled. Without them (autovacuum off, or before it comes round)
+    PostgreSQL plans a few thousand rows as one and picks nested loops: the supervision home's visit list took
+    200 ms instead of 2 on the 2021 scenario."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
