@@ -177,7 +177,8 @@ URLS = {
                                     note="a bad link: the page says so"),
     "password_reset_complete": Entry(EVERYONE | {"no_role"}, anonymous=200, gated=False),
     "profile": Entry(EVERYONE | {"no_role"}, methods=GP, gated=False),
-    "ops:health": Entry(EVERYONE | {"no_role"}, anonymous=200, gated=False, note="public health check"),
+    "ops:health": Entry(EVERYONE | {"no_role"}, anonymous=frozenset({200, 503}), ok=frozenset({200, 503}), gated=False,
+                        note="public: 503 when a service (worker, rollup) is down, the same for everyone"),
     # ------------------------------------------------------------ records (sessions_app)
     "sessions_app:home": Entry(EVERYONE, ok={"leader": 302, "admin": 302, "superuser": 302, "auditor": 302},
                                no_role=200,
