@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from committees.scope import scope_for
+from committees import policy
 
 from ..models import Filing
 from ..selectors import unread_count, visitable_filings
@@ -29,10 +29,8 @@ def may_visit_filing(context, filing):
 def secretary_filings(context):
     """The secretary's home card: their committees' next filed sessions and a button to file one (学习报备)."""
     user = getattr(context.get("request"), "user", None)
-    scope = scope_for(user) if user is not None else None
-    if scope is None or not (scope.is_admin or scope.write_ids):
+    if user is None or not policy.may_any(user, policy.WRITE):
         return {"show": False}
-    filings = Filing.objects.filter(planned_on__gte=timezone.localdate()).select_related("committee")
-    if not scope.is_admin:
-        filings = filings.filter(committee_id__in=sorted(scope.write_ids))
+    filings = policy.restrict(Filing.objects.filter(planned_on__gte=timezone.localdate()), user, policy.WRITE)
+    filings = filings.select_related("committee")
     return {"show": True, "filings": list(filings.order_by("planned_on", "id")[:UPCOMING_ON_HOME])}
