@@ -7,10 +7,12 @@ Run `python manage.py metrics_doc` after changing anything here (docs/metrics.md
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sessions_app import kinds
+
 from .metrics import COUNT, OWN, SUBTREE, SUM, Metric, Ratio, Template, register, register_templates
 
 ACTIVITY = "sessions_app.Activity"
-GROUP_SESSION_KINDS = ("collective", "thematic", "reading_class")  # sessions_app.models.GROUP_SESSION_KINDS
+GROUP_SESSION_KINDS = tuple(kind.value for kind in kinds.GROUP_SESSION_KINDS)  # the table's group sessions
 STUDY_CAMPAIGN = "party-spirit-2021"  # 弘扬伟大建党精神 study month
 PLENUM_THEME = "plenum-6"  # 十九届六中全会精神
 

@@ -22,6 +22,7 @@ from studygroup.choices import PleaseChoose
 from studygroup.dates import bound_form_dates
 
 from .closing import MAX_REASON, close_day, closed_months, correction_reason
+from .kinds import KIND_FIELDS, KIND_HELP, KIND_LABELS, KIND_REQUIRED  # noqa: F401  (imported from here by others)
 from .models import (
     ATTENDANCE_KINDS,
     REASON_REQUIRED,
@@ -39,49 +40,6 @@ from .uploads import ACCEPT, ARTICLE_ACCEPT, check_record_uploads, checked_artic
 DATE_WIDGET = {"type": "date"}
 COMMON_HEAD = ["held_on", "title"]
 COMMON_TAIL = ["materials", "campaign", "theme", "plan_topics", "notes"]
-
-# The facts each kind asks for (after date and topic), and which of them are required.
-KIND_FIELDS = {
-    ActivityKind.COLLECTIVE: ["led_by", "discussion"],
-    ActivityKind.THEMATIC: ["led_by", "discussion"],
-    ActivityKind.READING_CLASS: ["ends_on", "period_count", "day_count", "participant_count"],
-    ActivityKind.FIRST_AGENDA: ["meeting_name", "opened_with_study"],
-    ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
-    ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
-    ActivityKind.FIELD_STUDY: ["site", "participant_count"],
-    ActivityKind.IMMERSIVE: ["site", "participant_count"],
-    ActivityKind.REFLECTION: ["author", "article_count"],
-    ActivityKind.RESEARCH_REPORT: ["author"],
-}
-KIND_REQUIRED = {
-    ActivityKind.READING_CLASS: ["ends_on", "period_count", "day_count", "participant_count"],
-    ActivityKind.FIRST_AGENDA: ["meeting_name"],
-    ActivityKind.EXPERT_LECTURE: ["inviting_body", "speaker", "delivery_mode"],
-    ActivityKind.OUTREACH_LECTURE: ["speaker", "lecturer_level", "place_kind", "audience_count"],
-    ActivityKind.FIELD_STUDY: ["site", "participant_count"],
-    ActivityKind.IMMERSIVE: ["site", "participant_count"],
-    # A reflection record's count is required only when it lists no articles (RecordEntry checks it).
-    ActivityKind.RESEARCH_REPORT: ["author"],
-}
-# Labels that read better for one kind than the model's generic verbose name.
-KIND_LABELS = {
-    ActivityKind.READING_CLASS: {"held_on": _("First day"), "participant_count": _("Participants")},
-    ActivityKind.FIRST_AGENDA: {"title": _("Topic studied"), "meeting_name": _("Meeting (e.g. standing committee)")},
-    ActivityKind.OUTREACH_LECTURE: {"speaker": _("Lecturer"), "audience_count": _("Audience (people)")},
-    ActivityKind.FIELD_STUDY: {"participant_count": _("Participants (person-times)")},
-    ActivityKind.IMMERSIVE: {"site": _("Red education base"), "participant_count": _("Participants (person-times)")},
-    ActivityKind.REFLECTION: {"title": _("Title or subject"), "article_count": _("Number of articles")},
-    ActivityKind.RESEARCH_REPORT: {"title": _("Report title")},
-}
-KIND_HELP = {
-    ActivityKind.REFLECTION: {
-        "author": _("Leave empty when the articles are listed below, each with its author."),
-        "article_count": _(
-            "Counted from the articles listed below. Type a number only for a batch whose articles are not listed."
-        ),
-    },
-}
-
 
 def kind_fields(kind):
     return COMMON_HEAD + KIND_FIELDS[kind] + COMMON_TAIL

@@ -18,6 +18,7 @@ from committees.models import Campaign, Committee, Member, Theme
 from studygroup.dates import FOUNDING, LoggedDate, MonthStart, PlanningYear, SessionDate, founding_check
 
 from .closing import closes_at, entered_late, is_closed
+from .kinds import ATTENDANCE_KINDS, GROUP_SESSION_KINDS, ActivityKind  # noqa: F401  (their home is kinds.py)
 
 MAX_AUDIENCE = 100_000  # one lecture; a stadium-sized audience is already a typing error
 MAX_PARTICIPANTS = 100_000  # person-times of one field study or reading class
@@ -26,23 +27,7 @@ MAX_PERIODS = 1_000
 MAX_DAYS = 366
 
 
-class ActivityKind(models.TextChoices):
-    COLLECTIVE = "collective", _("Collective study")  # 中心组集体学习
-    THEMATIC = "thematic", _("Thematic study")  # 专题学习/专题研讨
-    READING_CLASS = "reading_class", _("Reading class")  # 读书班/专题读书班
-    FIRST_AGENDA = "first_agenda", _("First-agenda-item study")  # 第一议题
-    EXPERT_LECTURE = "expert_lecture", _("Expert lecture")  # 专家辅导/专题报告
-    OUTREACH_LECTURE = "outreach_lecture", _("Outreach lecture")  # 宣讲
-    FIELD_STUDY = "field_study", _("Field study")  # 参观/现场教学: the group's own visit
-    # 沉浸式体验学习: organised by a party organisation for its members and the public at a red education base
-    IMMERSIVE = "immersive", _("Immersive study activity")
-    REFLECTION = "reflection", _("Reflection articles")  # 心得体会
-    RESEARCH_REPORT = "research_report", _("Research report")  # 调研报告
-
-
-# Kinds that are sessions of the study group itself (attendance is kept for them).
-GROUP_SESSION_KINDS = (ActivityKind.COLLECTIVE, ActivityKind.THEMATIC, ActivityKind.READING_CLASS)
-ATTENDANCE_KINDS = GROUP_SESSION_KINDS + (ActivityKind.FIRST_AGENDA, ActivityKind.EXPERT_LECTURE)
+# The kinds of record and what each is (group session, attendance, filed): one table, sessions_app/kinds.py.
 
 
 class LecturerLevel(models.TextChoices):

@@ -15,13 +15,12 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from committees.models import Committee
-from sessions_app.models import Activity, ActivityKind
+from sessions_app.kinds import FILING_KINDS
+from sessions_app.models import Activity
 from studygroup.dates import LoggedDate, PlanningDate, founding_check
 
-# Kinds a secretary files in advance and an auditor may sit in on: the group's own sessions and outreach lectures.
-FILING_KINDS = (
-    ActivityKind.COLLECTIVE, ActivityKind.THEMATIC, ActivityKind.READING_CLASS, ActivityKind.OUTREACH_LECTURE,
-)
+# Kinds a secretary files in advance and an auditor may sit in on (the group's own sessions and outreach lectures):
+# the `filed` column of sessions_app/kinds.py.
 FILING_KIND_CHOICES = [(k.value, k.label) for k in FILING_KINDS]
 RATING_MIN, RATING_MAX = 1, 5
 
