@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from committees.scope import scope_for
+from committees import policy
 from sessions_app.closing import closes_at, last_closed_month
 from supervision.services import notify
 
@@ -57,7 +57,7 @@ def subscription_create(*, user, committee):
     """Subscribe `user` to `committee`'s monthly bulletin: only a committee whose subtree the user reads."""
     from reports.selectors import reads_subtree
 
-    if not scope_for(user).can_read_committee(committee) or not reads_subtree(user, committee):
+    if not policy.may(user, policy.READ, committee) or not reads_subtree(user, committee):
         raise ValidationError({"committee": _("You can subscribe only to the bulletin of a committee you lead.")})
     subscription, _created = BulletinSubscription.objects.get_or_create(user=user, committee=committee)
     return subscription
@@ -126,7 +126,7 @@ def _why_not(user, committee):
 
     if not user.email:
         return "no e-mail address"
-    if not scope_for(user).can_read_committee(committee) or not reads_subtree(user, committee):
+    if not policy.may(user, policy.READ, committee) or not reads_subtree(user, committee):
         return "the subscriber no longer leads this committee"
     return ""
 
