@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from committees.models import Committee
 
-from . import briefing, selectors
+from . import briefing, page_cache, selectors
 from . import metrics as registry
 from .figures import figures_for
 from .forms import DashboardForm
@@ -122,12 +122,21 @@ def tree(user, committee, month, metric):
 
 
 def screen(user, *, code=None, month=None):
-    """Everything the big screen shows, as JSON-ready data (a fixed number of queries)."""
+    """Everything the big screen shows, as JSON-ready data (a fixed number of queries): a pure function of the stored
+    figures of the committee's subtree and month, cached on their version (reports/page_cache.py)."""
     committee = selectors.committee_for(user, code)
     if not selectors.reads_subtree(user, committee):
         raise Http404  # the screen is the subtree's: a reader of one committee alone has its own pages
     # Without a month: the latest with figures, as the dashboard opens (a display left on follows the new month).
     month = month or briefing.latest_month_with_data(committee) or selectors.default_month()
+    _status, version = page_cache.read(month)
+    parts = (*page_cache.scope_parts(committee, True), f"{month:%Y-%m}", tuple(headline_keys()))
+    return page_cache.cached("bigscreen", version, parts, lambda: _screen(user, committee, month))
+
+
+def _screen(user, committee, month):
+    """Every committee below `committee` is in the user's scope (they read its subtree), so nothing here depends
+    on who asks beyond that."""
     metric = trend_metric()
     figures, as_of = headline(committee, month)
     ranked, units = ranking(user, committee, month, metric) if metric else ([], 0)

@@ -211,6 +211,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 1700)
 CELERY_TIMEZONE = TIME_ZONE
 # A message of a worker killed mid-task is redelivered after this, not kombu's default hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 300, minimum=30)}
+# Django's cache: Redis when REDIS_URL is set (shared by the web processes), else this process's memory. It holds the
+# pages that are a pure function of the stored figures, keyed on the rollup's version (reports/page_cache.py), for
+# at most PAGE_CACHE_SECONDS (0: never cached); a cache that does not answer within 0.5 s is skipped, not waited for.
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sg",
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+} if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "studygroup"}}
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600, minimum=0, maximum=86400)
 # Month close (月度关账): a month's records are edited freely until 00:00 on this day of the next month; after that
 # a change is a correction with a reason, and a new record of the month is a late entry (sessions_app/closing.py).
 # 1–28, so that every month has the day.

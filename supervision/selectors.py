@@ -10,8 +10,10 @@ from django.utils.translation import pgettext_lazy
 
 from committees.scope import scope_for
 from reports import metrics as registry
+from reports import page_cache
 from reports import selectors as report_selectors
-from reports.figures import page_figures, uncovered_groups
+from reports.figures import Shown, page_figures, uncovered_groups
+from reports.months import month_floor
 from sessions_app.models import Activity, AttendanceStatus
 
 from .models import FILING_KINDS, Assignment, Filing, Notification, Rectification, Visit, VisitStatus
@@ -164,16 +166,31 @@ def overview_committee(user, code):
 
 def overview(user, committee, month):
     """The registry's figures of `committee` as of `month` (year to date), the groups T14 still misses, and the
-    latest visits behind two of the figures. A reader of the committee alone (a secretary) gets its own group's."""
+    latest visits behind two of the figures. A reader of the committee alone (a secretary) gets its own group's.
+
+    Cached on the version of the stored figures (reports/page_cache.py): the figures and the groups for everyone
+    who reads the committee alike, the visits (which depend on whose visits the user may open) per user."""
     own = not report_selectors.reads_subtree(user, committee)
-    figures = page_figures(committee, month, OVERVIEW_KEYS, own=own)
-    coverage = registry.COVERAGES.get(COVERAGE_KEY)
-    uncovered = [] if own or coverage is None else uncovered_groups(coverage, committee, figures.month)
-    return Overview(
-        figures=figures, uncovered=uncovered,
-        discrepancies=_latest(user, "visit_discrepancies", committee, figures.month, own),
-        findings=_latest(user, "visits_with_findings", committee, figures.month, own),
+    month = month_floor(month)
+    _status, version = page_cache.read(month)
+    parts = (*page_cache.scope_parts(committee, not own), f"{month:%Y-%m}")
+    figures, uncovered = page_cache.cached(
+        "supervision-figures", version, parts, lambda: _figures_and_uncovered(committee, month, own),
     )
+    discrepancies, findings = page_cache.cached("supervision-visits", version, (*parts, user.pk), lambda: (
+        _latest(user, "visit_discrepancies", committee, month, own),
+        _latest(user, "visits_with_findings", committee, month, own),
+    ))
+    return Overview(figures=figures, uncovered=uncovered, discrepancies=discrepancies, findings=findings)
+
+
+def _figures_and_uncovered(committee, month, own):
+    figures = page_figures(committee, month, OVERVIEW_KEYS, own=own)
+    # Plain strings: a cached value holds no lazy translation (the key names the language).
+    figures.by_key = {k: Shown(f.key, f.value, str(f.label), str(f.unit)) for k, f in figures.by_key.items()}
+    coverage = registry.COVERAGES.get(COVERAGE_KEY)
+    uncovered = [] if own or coverage is None else uncovered_groups(coverage, committee, month)
+    return figures, uncovered
 
 
 def _latest(user, key, committee, month, own):
