@@ -24,6 +24,12 @@ class CommitteeKind(models.TextChoices):
 
 
 class CommitteeQuerySet(MP_NodeQuerySet):
+    def restrict(self, user, action):
+        """The committees the user may do `action` (read, write, administer, audit) on: committees/policy.py."""
+        from .policy import restrict
+
+        return restrict(self, user, action, field=None)
+
     def visible_to(self, user):
         from .policy import READ, restrict
 

@@ -50,6 +50,12 @@ class DeliveryMode(models.TextChoices):
 
 
 class ActivityQuerySet(models.QuerySet):
+    def restrict(self, user, action):
+        """The records the user may do `action` (read, write, administer, audit) on: committees/policy.py."""
+        from committees.policy import restrict
+
+        return restrict(self, user, action)
+
     def visible_to(self, user):
         from committees.policy import READ, restrict
 

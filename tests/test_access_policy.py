@@ -78,6 +78,8 @@ def test_it_restricts_rows_by_action_for_each_role(tree, people, records, county
     committees = policy.restrict(Committee.objects.all(), people.leader_a, policy.READ, field=None)
     assert codes(committees, "code") == {"county-a", "county-a-g1"}
     assert Activity.objects.visible_to(people.leader_a).count() == 2  # the models' visible_to is the same answer
+    assert codes(Activity.objects.all().restrict(county_admin, policy.WRITE)) == {"county-a", "county-a-g1"}
+    assert codes(Committee.objects.all().restrict(county_admin, policy.ADMINISTER), "code") == {"county-a", "county-a-g1"}
 
 
 def test_it_answers_may_for_one_committee(tree, people, county_admin):
