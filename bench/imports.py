@@ -35,7 +35,7 @@ def _workbook(path, rows, today):
     sheet.append(headers)
     index = {header: i for i, header in enumerate(headers)}
     present = "、".join(f"成员{i}" for i in range(PRESENT))
-    absent = "、".join(f"成员{i}" for i in range(PRESENT, MEMBERS))
+    absent = "、".join(f"成员{i}（出差）" for i in range(PRESENT, MEMBERS))
     for n in range(rows):
         line = [""] * len(headers)
         line[index["委员会编码"]] = "bench-county"

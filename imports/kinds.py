@@ -24,11 +24,13 @@ from sessions_app.models import (
     LecturerLevel,
     PlaceKind,
     PlanTopic,
+    REASON_REQUIRED,
 )
 from sessions_app.views.roster import MemberForm
 
 NEW, MATCH, WRONG = "new", "match", "wrong"
-NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
+NAME_AND_REASON = re.compile(r"^(?P<name>[^（(]+)[（(](?P<reason>[^）)]*)[）)]$")
 ROSTERS_KEPT = 2000  # (committee, day) rosters kept while a file is read
 YES_WORDS = {"是", "yes", "y", "true", "1", "√"}
 NO_WORDS = {"否", "no", "n", "false", "0", "×"}
@@ -186,7 +188,8 @@ class RecordKind(Kind):
         Column("title", "主题", True, "学习党的二十届四中全会精神"),
         *[Column(key, header) for key, header in RECORD_FIELD_COLUMNS],
         Column("present", "出席人员", False, "张三、李四"),
-        Column("absent", "缺席人员"),
+        Column("excused", "请假人员", False, "王五（出差）"),
+        Column("absent", "缺席人员", False, "赵六（因病）"),
     )
 
     def __init__(self, user):
@@ -315,29 +318,41 @@ class RecordKind(Kind):
                     row.error(columns.get(name, ""), message)
 
     def _attendance(self, committee, kind, held_on, values, row):
-        """Attendance rows from the names listed (present, absent), each a member of the roster that day."""
-        listed = [(AttendanceStatus.PRESENT, "present"), (AttendanceStatus.ABSENT, "absent")]
+        """Attendance rows from the names listed, each a member of the roster that day; leave and absence
+        with their reason in brackets (张三（出差）), as the record page asks (REASON_REQUIRED)."""
+        listed = [(AttendanceStatus.PRESENT, "present"), (AttendanceStatus.EXCUSED, "excused"),
+                  (AttendanceStatus.ABSENT, "absent")]
         if not any(values.get(key) for _status, key in listed):
             return []
-        header = self.header_of["present"]
         if kind not in ATTENDANCE_KINDS:
-            row.error(header, _("A record of this kind keeps no attendance; leave the cell empty."))
+            row.error(self.header_of["present"], _("A record of this kind keeps no attendance; leave the cell empty."))
             return []
         roster = self.roster(committee, held_on)
         rows, seen = [], set()
         for status, key in listed:
-            for name in filter(None, NAME_SEPARATORS.split(values.get(key, ""))):
+            header = self.header_of[key]
+            for item in filter(None, NAME_SEPARATORS.split(values.get(key, ""))):
+                name, reason = _name_and_reason(item)
                 ids = roster.get(name, [])
                 if len(ids) != 1:
                     message = (_("“%(name)s” is not on this committee's roster on that date.") if not ids else
                                _("Two members are called “%(name)s”: enter this record in the portal."))
-                    row.error(self.header_of[key], message % {"name": name})
+                    row.error(header, message % {"name": name})
                 elif ids[0] in seen:
-                    row.error(self.header_of[key], _("“%(name)s” is listed twice.") % {"name": name})
+                    row.error(header, _("“%(name)s” is listed twice.") % {"name": name})
+                elif status in REASON_REQUIRED and not reason:
+                    row.error(header, _("%(problem)s Write it in brackets after the name, e.g. %(name)s（出差）.") % {
+                        "problem": REASON_REQUIRED[status], "name": name})
                 else:
                     seen.add(ids[0])
-                    rows.append({"member": ids[0], "status": status})
+                    rows.append({"member": ids[0], "status": status, "reason": reason})
         return rows
+
+
+def _name_and_reason(item):
+    """张三（出差） → (张三, 出差); 张三 → (张三, "")."""
+    found = NAME_AND_REASON.match(item)
+    return (found["name"].strip(), found["reason"].strip()) if found else (item.strip(), "")
 
 
 # ------------------------------------------------------------------ the roster

@@ -35,7 +35,7 @@ def records_bulk_create(*, user, records):
     created = bulk_create_with_history(activities, Activity, batch_size=BATCH, default_user=user)
     if any(activity.pk is None for activity in created):  # a database that returns no ids from a bulk insert
         raise RuntimeError("bulk insert returned no primary keys")
-    rows = [Attendance(activity=activity, member_id=line["member"], status=line["status"])
+    rows = [Attendance(activity=activity, member_id=line["member"], status=line["status"], reason=line["reason"])
             for activity, (_same, lines) in zip(created, records) for line in lines]
     if rows:
         bulk_create_with_history(rows, Attendance, batch_size=2000, default_user=user)

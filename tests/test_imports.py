@@ -45,6 +45,7 @@ def csv_file(headers, rows):
 
 
 RECORD_HEADERS = ["委员会编码", "类型", "日期", "主题", "领学人", "出席人员", "缺席人员"]
+REASON_HEADERS = ["委员会编码", "类型", "日期", "主题", "出席人员", "请假人员", "缺席人员"]
 
 
 def record_row(title, committee="county-a", day=DAY, kind="中心组集体学习", present="", absent=""):
@@ -128,13 +129,26 @@ def test_it_imports_records_with_attendance(client, tree, people):
     zhang = MemberFactory(committee=tree.county_a, name="张三")
     li = MemberFactory(committee=tree.county_a, name="李四")
     client.force_login(people.secretary_a)
-    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("带出席的学习", present="张三", absent="李四")]))
+    wang = MemberFactory(committee=tree.county_a, name="王五")
+    row = ["county-a", "集体学习", DAY.isoformat(), "带出席的学习", "张三", "王五（出差）", "李四（因病）"]
+    _, token = upload(client, "records", xlsx(REASON_HEADERS, [row]))
     response = client.post(reverse("imports:confirm", args=[token]))
     assert response.status_code == 302
     record = Activity.objects.get(title="带出席的学习")
     assert record.committee == tree.county_a and record.created_by == people.secretary_a
-    assert dict(Attendance.objects.filter(activity=record).values_list("member_id", "status")) == {
-        zhang.pk: AttendanceStatus.PRESENT, li.pk: AttendanceStatus.ABSENT}
+    assert {a.member_id: (a.status, a.reason) for a in Attendance.objects.filter(activity=record)} == {
+        zhang.pk: (AttendanceStatus.PRESENT, ""), wang.pk: (AttendanceStatus.EXCUSED, "出差"),
+        li.pk: (AttendanceStatus.ABSENT, "因病")}
+
+
+def test_leave_and_absence_without_a_reason_are_wrong_at_their_column(client, tree, people):
+    MemberFactory(committee=tree.county_a, name="王五")
+    MemberFactory(committee=tree.county_a, name="李四")
+    client.force_login(people.secretary_a)
+    row = ["county-a", "集体学习", DAY.isoformat(), "缺原因", "", "王五", "李四"]
+    _, token = upload(client, "records", xlsx(REASON_HEADERS, [row]))
+    summary = preview(client, token).context["summary"]
+    assert [(n, c) for n, c, _m in summary.errors] == [(2, "请假人员"), (2, "缺席人员")]
 
 
 def test_an_unknown_member_name_is_wrong_at_its_column(client, tree, people):
