@@ -110,8 +110,11 @@ def _parts(keys):
 
 def figures_at(committee, month, keys, subtree_readable):
     """{key: (month value, year to date)} of `keys` for one month, as the dashboard's cards read them: the
-    registry's headline (figures_for), or for a reader of the committee alone its own group's rows."""
+    registry's headline (figures_for), or for a reader of the committee alone its own group's rows. A month the
+    rollup never computed (before the portal was in use) has no figures to compare with: every value is None."""
     read = figures_for(committee, month, keys=_parts(keys))
+    if read.as_of is None:
+        return {key: (None, None) for key in keys if subtree_readable or key not in registry.COVERAGES}
     if subtree_readable:
         return {f.key: (f.month_value, f.ytd_value) for f in read.items if f.key in keys}
     stored = [k for k in _parts(keys) if k not in registry.RATIOS and k not in registry.COVERAGES]

@@ -128,15 +128,34 @@ def test_it_gives_each_headline_figure_its_change_from_the_stored_figures(scenar
     _response, cards = headline_cards(Client())
     city = Committee.objects.get(code="qqhr")
     now, before, year_ago = (figures_for(city, m) for m in (DEC, DEC.replace(month=11), DEC.replace(year=2020)))
-    def minus(a, b):
-        return None if a is None or b is None else pytest.approx(a - b)
+    def minus(a, b, then):
+        # A month the rollup never computed (2020: before the portal) has nothing to compare with.
+        return None if a is None or b is None or then.as_of is None else pytest.approx(a - b)
 
+    assert before.as_of is not None
     for key, card in cards.items():
-        assert card.month_change == minus(now[key].month_value, before[key].month_value), key
-        assert card.year_change == minus(now[key].ytd_value, year_ago[key].ytd_value), key
+        assert card.month_change == minus(now[key].month_value, before[key].month_value, before), key
+        assert card.year_change == minus(now[key].ytd_value, year_ago[key].ytd_value, year_ago), key
     # The changes are not all trivially zero: the scenario spreads its records over the year.
-    assert cards["study_sessions"].month_change != 0
-    assert cards["study_sessions"].year_change == now["study_sessions"].ytd_value == 10_900  # nothing in 2020
+    assert cards["study_sessions"].month_change not in (0, None)
+    if year_ago.as_of is None:
+        assert all(card.year_change is None and card.year_change_text == "—" for card in cards.values())
+
+
+@pytest.mark.django_db
+def test_it_compares_with_the_same_month_last_year_once_it_was_computed(client, people, december):
+    """December 2020 computed with 3 sessions in county B: the year-on-year change is 2021's figure − 3."""
+    ActivityFactory(committee=december.county_b, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2020, 12, 9))
+    ActivityFactory(committee=december.county_b, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2020, 12, 10))
+    ActivityFactory(committee=december.county_b, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2020, 11, 10))
+    rollup.rollup_months([datetime.date(2020, 11, 1), datetime.date(2020, 12, 1)])
+    client.force_login(people.leader_city)
+    cards = {c.key: c for c in client.get(DASHBOARD, {"month": "2021-12"}).context["headline_cards"]}
+    now, year_ago = figures_for(december.city, DEC), figures_for(december.city, DEC.replace(year=2020))
+    assert year_ago["study_sessions"].ytd_value == 3 and now["study_sessions"].ytd_value == 2
+    assert cards["study_sessions"].year_change == -1 and cards["study_sessions"].year_change_text == "−1"
+    # Last month (November 2021: county A's session) is computed too.
+    assert cards["study_sessions"].month_change == 1 - 1
 
 
 @pytest.mark.django_db
@@ -149,7 +168,7 @@ def test_it_writes_the_headline_as_a_chinese_reader_expects(scenario):  # noqa: 
     assert ">10,900<" in headline  # study sessions: thousands separators
     assert ">68万<" in headline  # immersive participants: 680,000 person-times
     assert 'title="680,000' in headline  # the exact figure in the tooltip
-    assert "+10,900" in headline  # the change against 2021's empty predecessor
+    assert f">{cards['study_sessions'].month_change_text}<" in headline  # 环比, signed
     # The document's tally codes only in tooltips: never as text of the page.
     text = response.content.decode()
     assert ">T2<" not in text and "T2 · " in text
