@@ -29,7 +29,7 @@ GARBAGE_POST = {
     "form-INITIAL_FORMS": "-1", "topics-TOTAL_FORMS": "abc", "attendance-TOTAL_FORMS": "100000",
 }
 SAMPLE_ARGS = {
-    "pk": ["999999", "{record}"], "assignment_pk": ["999999"], "activity_pk": ["999999", "{record}"],
+    "pk": ["999999", "{record}"], "assignment_pk": ["999999"], "role_pk": ["999999", "1"], "activity_pk": ["999999", "{record}"],
     "metric": ["no-such-metric", "study_sessions"], "kind": ["bogus", "collective"], "year": ["0", "2021"],
     "code": ["no-such-code", "county-a"],
 }
