@@ -8,6 +8,7 @@ Every view, export, task and API endpoint asks here, in the spirit of NetBox's `
     may(user, WRITE, record.committee)                       # one object
     may_any(user, WRITE)                                     # does the user write anywhere (the "new" buttons)
     require(user, WRITE, committee)                          # 404 unless may(...)
+    Activity.objects.all().restrict(user, WRITE)             # the same, as a queryset method (records, committees)
 
 Actions, on the committee a row belongs to:
 
@@ -18,7 +19,7 @@ Actions, on the committee a row belongs to:
 | leader                   | C's subtree   | —             | —            | —                           |
 | secretary                | C             | C             | —            | —                           |
 | auditor (pool member)    | may-visit subtrees of their active pool profile (read and audit)            |
-| no role                  | nothing: the portal's home says "you have no role yet" and whom to ask      |
+| no role                  | nothing: every portal page says "you have no role yet" and whom to ask      |
 
 The auditor's rights come from one source: their auditor-pool profile (supervision's `Auditor`: active,
 may-visit subtrees, home committee). The auditor role only marks the user as a member of the pool: it grants
@@ -30,6 +31,7 @@ visit takes an active pool profile, a superuser's too.
 What the user may not see is not found: every refusal is `Http404`, the same answer as for something that does
 not exist (a stray `PermissionDenied` is answered 404 too: `denied_as_not_found`, the project's handler403).
 The write check is a path prefix (an administrator high in the tree never loads the ids of their subtree).
+tests/test_permission_matrix.py holds the exact answer of every URL for every role and relation of the committee.
 """
 from django.db import models
 from django.http import Http404
