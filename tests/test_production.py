@@ -35,7 +35,7 @@ PRODUCTION_ENV = {
 
 
 def check_deploy(tmp_path, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "STUDYGROUP_DEV", "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "STUDYGROUP_DEV", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
              and k not in PRODUCTION_ENV}
     clean.update(DJANGO_SETTINGS_MODULE="studygroup.settings", SECRET_KEY=secrets.token_urlsafe(50),
                  STUDYGROUP_VAR_DIR=str(tmp_path), **env)
@@ -116,8 +116,7 @@ def pages(tree, people, members_a):
                         ("sessions_app:create", "reflection"), ("sessions_app:detail", record.pk),
                         ("sessions_app:edit", record.pk)],
         "leader_city": ["reports:dashboard", "reports:bulletin", "sessions_app:corrections", "archive:volumes"],
-        "auditor": ["supervision:home"],
-        "admin": ["committees:tree", "sessions_app:home"],
+        "admin": ["committees:tree", "sessions_app:home", "supervision:home"],
     }
 
 
