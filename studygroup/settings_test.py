@@ -16,3 +16,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Figures right after the commit, in the test's own thread (the background runner has its own tests).
 STATS_RECOMPUTE = "inline"
+# Pages are not cached on the rollup's version (reports/page_cache.py) unless a test turns it on: many tests write
+# stored figures directly, which in production only the rollup does (and then the version moves).
+PAGE_CACHE_SECONDS = 0

@@ -19,6 +19,11 @@ from .supervision_factories import make_filing
 DEC = datetime.date(2021, 12, 1)
 
 
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600  # off in the other tests (studygroup/settings_test.py)
+
+
 @pytest.fixture
 def december(tree):
     for committee, count in ((tree.city, 1), (tree.county_a, 2), (tree.grassroots_a1, 3), (tree.county_b, 4)):
