@@ -13,6 +13,7 @@ What makes the version, read in ONE query with the month's status (`read`):
   "figures are being updated" notice and whatever a page reads from the records (the silent units) are never older
   than the records;
 - the latest `CommitteeChange`: a committee created, renamed, moved, retired or reactivated in the portal;
+- the month's close (`closed_at`) and whether a change is waiting ("updating"), which pages say;
 - in Python: the registry's keys and labels (a campaign renamed), the language, the settings a page reads.
 
 The cached value is built after the version was read, so it is never older than the figures the version names (it
@@ -56,8 +57,8 @@ def read(month):
     )
     if status.computed_at is None:
         return status, None
-    return status, (status.computed_at.isoformat(), str(found["cache_computed"]), found["cache_marked"],
-                    found["cache_committees"])
+    return status, (status.computed_at.isoformat(), str(status.closed_at), status.updating,
+                    str(found["cache_computed"]), found["cache_marked"], found["cache_committees"])
 
 
 def registry_signature():
