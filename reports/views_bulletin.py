@@ -69,6 +69,7 @@ def bulletin(request):
         "corrections_url": _corrections_url(committee, month),
         "may_publish": subtree_readable and outline_services.may_publish(request.user, committee),
         "may_edit_outline": outline_services.administers(request.user, committee),
+        "may_subscribe": subtree_readable,  # a leader may have the bulletin e-mailed each month (reminders app)
         "outline_url": reverse("reports:outline", args=[committee.code, month.year]),
         "query": query + (f"&version={published.version}" if published else "") + (
             "&draft=1" if request.GET.get("draft") == "1" and versions else ""),

@@ -238,3 +238,8 @@ def test_it_lets_a_leader_manage_subscriptions_in_the_portal(tree, people):
 def test_it_answers_404_to_a_user_who_leads_nothing(people):
     assert client_for(people.secretary_a).get("/reminders/subscriptions/").status_code == 404
     assert not Activity.objects.exists()
+
+
+def test_it_links_the_subscriptions_from_a_leaders_bulletin_page_only(tree, people):
+    assert "/reminders/subscriptions/" in client_for(people.leader_a).get("/reports/bulletin/").content.decode()
+    assert "/reminders/subscriptions/" not in client_for(people.secretary_a).get("/reports/bulletin/").content.decode()
