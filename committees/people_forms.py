@@ -32,11 +32,14 @@ class RoleForm(forms.Form):
 
 
 class PersonCreateForm(RoleForm):
-    username = forms.CharField(label=_("username"), max_length=150, validators=[User.username_validator])
+    username = forms.CharField(
+        label=_("username"), max_length=150, validators=[User.username_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),  # the administrator's own login is not filled in
+    )
     full_name = forms.CharField(label=_("full name"), max_length=60)
     email = forms.EmailField(label=_("email address"), required=False)
     password = forms.CharField(
-        label=_("initial password"), required=False, strip=False, widget=forms.PasswordInput(render_value=False),
+        label=_("initial password"), required=False, strip=False, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty to make a temporary password, shown once, to be changed at first login."),
     )
     must_change_password = forms.BooleanField(
