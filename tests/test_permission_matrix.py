@@ -284,10 +284,10 @@ URLS = {
     "committees:role_remove": Entry(ADMINISTER, build=lambda w, r: (
         {"pk": w.objects["person"][COMMITTEE_OF[r]].pk, "role_pk": w.objects["role"][COMMITTEE_OF[r]].pk}, ""),
         methods=P),
-    "committees:auditors": Entry(ADMINISTRATORS),
-    "committees:auditor_create": Entry(ADMINISTRATORS, methods=GP),
-    "committees:auditor": Entry(ADMINISTER, build=obj("pool_entry"), methods=GP),
-    "committees:auditor_remove": Entry(ADMINISTER, build=obj("pool_entry"), methods=P),
+    "supervision:auditors": Entry(ADMINISTRATORS),
+    "supervision:auditor_create": Entry(ADMINISTRATORS, methods=GP),
+    "supervision:auditor": Entry(ADMINISTER, build=obj("pool_entry"), methods=GP),
+    "supervision:auditor_remove": Entry(ADMINISTER, build=obj("pool_entry"), methods=P),
     # ------------------------------------------------------------ imports, reminders
     "imports:start": Entry(WRITERS, methods=GP),
     "imports:template": Entry(WRITERS, build=fixed(kind="records")),
@@ -457,6 +457,7 @@ def _request(client, method, url, data=None):
         response = client.post(url, data or {}) if method == "POST" else client.get(url)
         transaction.set_rollback(True)
     client.cookies = cookies
+    response.close()  # a file download's handle
     return response
 
 
