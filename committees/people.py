@@ -1,4 +1,4 @@
-"""People of a subtree, administered in the portal: users, their roles and the auditor pool.
+"""People of a subtree, administered in the portal: users and their roles (the auditor pool: supervision/pool.py).
 
 An administrator of committee C (a superuser: everywhere) manages the users whose every role lies in C's subtree,
 gives and takes roles on the active committees of that subtree, and keeps the auditors whose home committee is in
@@ -16,10 +16,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Committee, Role, User
-from .people_forms import AuditorForm, PersonCreateForm, PersonForm, RoleForm
+from .people_forms import PersonCreateForm, PersonForm, RoleForm
 from .people_services import (
-    auditor_remove,
-    auditor_save,
     person_create,
     person_password_reset,
     person_set_active,
@@ -48,27 +46,21 @@ def administered_committees(user):
 
 def managed_users(user):
     """The users `user` administers: every one of their roles (and their auditor home) in the administered subtrees,
-    and at least one there. A superuser manages everyone; nobody else manages a superuser."""
-    from supervision.models import Auditor
-
+    and at least one there. A superuser manages everyone; nobody else manages a superuser. (The auditor pool
+    profile is supervision's, reached here by its reverse accessor: committees imports nothing above it.)"""
     if scope_for(user).is_admin:
         return User.objects.all()
     if not may_any(user, ADMINISTER):
         return User.objects.none()
     inside = committee_q(user, ADMINISTER, "committee__")
-    home_inside = committee_q(user, ADMINISTER, "home_committee__")
+    home_inside = committee_q(user, ADMINISTER, "auditor_profile__home_committee__")
+    auditors = User.objects.filter(auditor_profile__isnull=False)
     return (
         User.objects.filter(is_superuser=False)
-        .filter(Q(pk__in=Role.objects.filter(inside).values("user")) | Q(pk__in=Auditor.objects.filter(home_inside).values("user")))
+        .filter(Q(pk__in=Role.objects.filter(inside).values("user")) | Q(pk__in=auditors.filter(home_inside).values("pk")))
         .exclude(pk__in=Role.objects.exclude(inside).values("user"))
-        .exclude(pk__in=Auditor.objects.exclude(home_inside).values("user"))
+        .exclude(pk__in=auditors.exclude(home_inside).values("pk"))
     )
-
-
-def managed_auditors(user):
-    from supervision.models import Auditor
-
-    return Auditor.objects.filter(user__in=managed_users(user))
 
 
 def _require_administrator(request):
@@ -166,8 +158,6 @@ def _run(form, service):
 
 
 def _render_person(request, person, *, edit=None, role=None, role_errors=None, active_error=None, status=200):
-    from supervision.models import Auditor
-
     roles = list(person.roles.select_related("committee").order_by("committee__path", "kind"))
     return render(request, "committees/people/person.html", {
         "person": person,
@@ -175,7 +165,7 @@ def _render_person(request, person, *, edit=None, role=None, role_errors=None, a
         "role_form": role or RoleForm(committees=_offered(request), prefix="role"),
         "roles": [(r, may_administer(request.user, r.committee), (role_errors or {}).get(r.pk)) for r in roles],
         "active_error": active_error,
-        "auditor": Auditor.objects.filter(user=person).select_related("home_committee").first(),
+        "auditor": getattr(person, "auditor_profile", None),  # supervision's pool profile, if any
         "changes": person.changes.select_related("by")[:HISTORY_LINES],
         "is_self": person.pk == request.user.pk,
     }, status=status)
@@ -216,62 +206,3 @@ def role_remove(request, pk, role_pk):
         return _render_person(request, person, role_errors={role.pk: " ".join(error.messages)}, status=400)
     messages.success(request, gettext("Role taken."))
     return redirect("committees:person", pk=person.pk)
-
-
-# --- the auditor pool -----------------------------------------------------------------------------------
-
-
-@login_required
-def auditor_list(request):
-    _require_administrator(request)
-    auditors = (
-        managed_auditors(request.user).select_related("user", "home_committee").prefetch_related("may_visit")
-        .order_by("user__username")
-    )
-    page = Paginator(auditors, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "committees/people/auditors.html", {"page": page})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def auditor_create(request):
-    _require_administrator(request)
-    from supervision.models import Auditor
-
-    users = managed_users(request.user).filter(is_active=True).exclude(
-        pk__in=Auditor.objects.values("user")).order_by("username")
-    form = AuditorForm(request.POST or None, committees=_offered(request), users=users)
-    if request.method == "POST" and _run(form, lambda d: auditor_save(by=request.user, **d)):
-        messages.success(request, gettext("Added to the auditor pool."))
-        return redirect("committees:auditors")
-    return render(request, "committees/people/auditor_form.html", {"form": form, "auditor": None})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def auditor_edit(request, pk):
-    _require_administrator(request)
-    auditor = get_object_in_scope(managed_auditors(request.user).select_related("user"), pk=pk)
-    initial = {
-        "home_committee": auditor.home_committee_id, "may_visit": list(auditor.may_visit.all()),
-        "workload_limit": auditor.workload_limit, "active": auditor.active,
-    }
-    form = AuditorForm(request.POST or None, initial=initial, committees=_offered(request))
-    if request.method == "POST" and _run(form, lambda d: auditor_save(by=request.user, auditor=auditor, user=auditor.user, **d)):
-        messages.success(request, gettext("Saved."))
-        return redirect("committees:auditors")
-    return render(request, "committees/people/auditor_form.html", {"form": form, "auditor": auditor})
-
-
-@login_required
-@require_POST
-def auditor_delete(request, pk):
-    _require_administrator(request)
-    auditor = get_object_in_scope(managed_auditors(request.user).select_related("user"), pk=pk)
-    try:
-        auditor_remove(by=request.user, auditor=auditor)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("committees:auditor", pk=auditor.pk)
-    messages.success(request, gettext("Removed from the auditor pool."))
-    return redirect("committees:auditors")

@@ -13,8 +13,4 @@ urlpatterns = [
     path("people/<int:pk>/active/", people.person_active, name="person_active"),
     path("people/<int:pk>/password/", people.person_password, name="person_password"),
     path("people/<int:pk>/roles/<int:role_pk>/remove/", people.role_remove, name="role_remove"),
-    path("auditors/", people.auditor_list, name="auditors"),
-    path("auditors/new/", people.auditor_create, name="auditor_create"),
-    path("auditors/<int:pk>/", people.auditor_edit, name="auditor"),
-    path("auditors/<int:pk>/remove/", people.auditor_delete, name="auditor_remove"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auditor_views, views
+from . import auditor_views, pool, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -25,5 +25,10 @@ urlpatterns = [
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/close/", auditor_views.rectification_close, name="rectification_close"),
     path("rectifications/evidence/<int:pk>/", auditor_views.rectification_evidence, name="rectification_evidence"),
+    # The auditor pool, administered by the administrators of a subtree (supervision/pool.py).
+    path("auditors/", pool.auditor_list, name="auditors"),
+    path("auditors/new/", pool.auditor_create, name="auditor_create"),
+    path("auditors/<int:pk>/", pool.auditor_edit, name="auditor"),
+    path("auditors/<int:pk>/remove/", pool.auditor_delete, name="auditor_remove"),
     path("notifications/", auditor_views.notifications, name="notifications"),
 ]

@@ -1,4 +1,4 @@
-"""People of a subtree administered in the portal (/committees/people/, /committees/auditors/): a county
+"""People of a subtree administered in the portal (/committees/people/, /supervision/auditors/): a county
 administrator manages the users, roles and auditors of its subtree, and nothing outside it (404)."""
 import re
 
@@ -113,16 +113,16 @@ def test_it_gives_and_takes_roles_in_the_subtree(carol, tree, in_a, county_admin
 def test_it_keeps_the_auditor_pool_of_the_subtree(carol, tree, in_a, county_admin):
     data = {"user": in_a.pk, "home_committee": tree.grassroots_a1.pk, "may_visit": [tree.county_a.pk],
             "workload_limit": "3", "active": "on"}
-    assert carol.post("/committees/auditors/new/", data).status_code == 302
+    assert carol.post("/supervision/auditors/new/", data).status_code == 302
     auditor = Auditor.objects.get(user=in_a)
     assert (auditor.home_committee, list(auditor.may_visit.all()), auditor.workload_limit) == (
         tree.grassroots_a1, [tree.county_a], 3)
-    assert [a.pk for a in carol.get("/committees/auditors/").context["page"].object_list] == [auditor.pk]
+    assert [a.pk for a in carol.get("/supervision/auditors/").context["page"].object_list] == [auditor.pk]
     edit = {"home_committee": tree.county_a.pk, "may_visit": [tree.grassroots_a1.pk], "workload_limit": "7"}
-    assert carol.post(f"/committees/auditors/{auditor.pk}/", edit).status_code == 302
+    assert carol.post(f"/supervision/auditors/{auditor.pk}/", edit).status_code == 302
     auditor.refresh_from_db()
     assert (auditor.home_committee, auditor.workload_limit, auditor.active) == (tree.county_a, 7, False)
-    assert carol.post(f"/committees/auditors/{auditor.pk}/remove/").status_code == 302
+    assert carol.post(f"/supervision/auditors/{auditor.pk}/remove/").status_code == 302
     assert not Auditor.objects.filter(pk=auditor.pk).exists()
     assert [c.action for c in UserChange.objects.filter(user=in_a)] == [
         "auditor_remove", "auditor_change", "auditor_add"]
@@ -142,8 +142,8 @@ def test_users_and_auditors_outside_the_subtree_are_not_found(carol, people, tre
         assert carol.post(f"{base}password/").status_code == 404
         for role in user.roles.all():
             assert carol.post(f"{base}roles/{role.pk}/remove/").status_code == 404
-    assert carol.get(f"/committees/auditors/{city_auditor.pk}/").status_code == 404
-    assert carol.post(f"/committees/auditors/{city_auditor.pk}/remove/").status_code == 404
+    assert carol.get(f"/supervision/auditors/{city_auditor.pk}/").status_code == 404
+    assert carol.post(f"/supervision/auditors/{city_auditor.pk}/remove/").status_code == 404
     assert snapshot() == before
 
 
@@ -158,7 +158,7 @@ def test_a_role_on_another_users_committee_outside_the_subtree_cannot_be_taken(c
 def test_non_administrators_have_no_people_pages(people, in_a, who):
     client = login(getattr(people, who))
     for url in ("/committees/people/", "/committees/people/new/", f"/committees/people/{in_a.pk}/",
-                "/committees/auditors/", "/committees/auditors/new/"):
+                "/supervision/auditors/", "/supervision/auditors/new/"):
         assert client.get(url).status_code == 404
 
 
@@ -235,10 +235,10 @@ def test_an_administrator_cannot_deactivate_themselves(carol, county_admin):
 
 def test_an_auditor_may_visit_only_the_subtree(carol, tree, in_a):
     before = snapshot()
-    response = carol.post("/committees/auditors/new/", {
+    response = carol.post("/supervision/auditors/new/", {
         "user": in_a.pk, "home_committee": tree.county_a.pk, "may_visit": [tree.county_b.pk], "workload_limit": "3"})
     assert response.status_code == 200 and list(field_errors(response)) == ["may_visit"]
-    response = carol.post("/committees/auditors/new/", {
+    response = carol.post("/supervision/auditors/new/", {
         "user": in_a.pk, "home_committee": tree.county_a.pk, "may_visit": [tree.county_a.pk], "workload_limit": "0"})
     assert list(field_errors(response)) == ["workload_limit"]
     assert snapshot() == before
@@ -331,7 +331,7 @@ def test_a_move_across_counties_marks_the_figures_and_the_worker_makes_them_agre
 @pytest.mark.parametrize("params", [{"q": "\x00"}, {"q": "%_' OR 1=1 --"}, {"q": "甲" * 500}, {"page": "abc"},
                                     {"page": "-1"}, {"page": "99999"}])
 def test_bad_queries_are_no_error(carol, in_a, params):
-    for url in ("/committees/people/", "/committees/auditors/"):
+    for url in ("/committees/people/", "/supervision/auditors/"):
         assert carol.get(url, params).status_code == 200
 
 
@@ -342,7 +342,7 @@ def test_bad_queries_are_no_error(carol, in_a, params):
 ])
 def test_bad_auditor_posts_give_field_messages_and_save_nothing(carol, in_a, data):
     before = snapshot()
-    response = carol.post("/committees/auditors/new/", {"user": in_a.pk, **data})
+    response = carol.post("/supervision/auditors/new/", {"user": in_a.pk, **data})
     assert response.status_code == 200 and field_errors(response)
     assert snapshot() == before
 
