@@ -31,6 +31,7 @@ from .access import readable, reads_subtree, require_writer, writable_records
 from .errors import form_errors
 from .records import Invalid, already_created, record_create, record_update
 
+
 @extend_schema(exclude=True)
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
 @permission_classes([AllowAny])

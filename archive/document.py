@@ -13,7 +13,8 @@ import io
 import re
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -333,7 +334,7 @@ class Volume:
 
     def cover(self):
         w = self.w
-        for _ in range(4):
+        for _blank in range(4):
             w.paragraph(style="table")
         centre = WD_ALIGN_PARAGRAPH.CENTER
         w.paragraph(self.c.committee.name, style="title", font="subtitle", align=centre)
@@ -341,7 +342,7 @@ class Volume:
         w.paragraph(style="table")
         w.paragraph(gettext("%(year)s study archive volume") % {"year": self.c.year}, style="title", font="title",
                     align=centre)
-        for _ in range(6):
+        for _blank in range(6):
             w.paragraph(style="table")
         for label, value in (
             (gettext("Committee"), self.c.committee.name),
@@ -425,7 +426,7 @@ class Volume:
         self.w.heading(f"{number}{self.m.dot}{fmt_date(record.held_on)}{self.m.space}{record.title}", 3)
 
     def session_lines(self, record):
-        w, m = self.w, self.m
+        w = self.w
         if record.ends_on and record.ends_on != record.held_on:
             w.line(gettext("Dates"), f"{fmt_date(record.held_on)}—{fmt_date(record.ends_on)}")
         if record.kind == ActivityKind.FIRST_AGENDA:

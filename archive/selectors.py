@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from committees.models import Committee
 from committees import policy
+from committees.models import Committee
 from committees.scope import get_object_in_scope
 from reports.models import PublishedBulletin
 from sessions_app.models import Activity, ActivityKind, Attendance, Correction, PlanTopic, StudyPlan

@@ -1,5 +1,6 @@
 """What the assessment pages show as history: studygroup.history, with a round's scores counted per save."""
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from studygroup.history import Rows, history_from, history_of
 

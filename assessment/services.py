@@ -15,13 +15,19 @@ from studygroup.history import history_in_sql, stamp, stamped
 
 from . import draw
 from .models import (
-    AssessmentPart, AssessmentRule, AssessmentRun, AssessmentScore, PracticalTask, Strata, TestRound, TestSitting,
+    AssessmentPart,
+    AssessmentRule,
+    AssessmentRun,
+    AssessmentScore,
+    PracticalTask,
+    Strata,
+    TestRound,
+    TestSitting,
     task_level_for,
 )
 from .rules import CALCULATORS, available_rules, explain, no_data_mode, points_for
 from .selectors import round_candidates
 from .sheets import check_score, read_score_sheet
-
 
 # ---------------------------------------------------------------- knowledge tests
 

@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node, MP_NodeQuerySet, MP_NodeManager
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from studygroup.dates import LoggedDate, PlanningDate, founding_check
 

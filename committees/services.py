@@ -3,13 +3,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from studygroup.history import stamp, stamped
 
-from django.utils.translation import gettext_lazy as _
-
-from .models import Committee, CommitteeChange, CommitteeChangeAction as Action, Member, Role, User
+from .models import Committee, CommitteeChange, Member, Role, User
+from .models import CommitteeChangeAction as Action
 
 
 def committee_create(*, parent=None, code, name, kind, user=None):

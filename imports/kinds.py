@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.utils import translation
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from committees import policy
 from committees.models import Campaign, Committee, CommitteeKind, Member
@@ -17,6 +18,7 @@ from committees.services import committee_create, member_create
 from sessions_app.forms import activity_form_class, kind_fields, members_for
 from sessions_app.models import (
     ATTENDANCE_KINDS,
+    REASON_REQUIRED,
     Activity,
     ActivityKind,
     AttendanceStatus,
@@ -24,7 +26,6 @@ from sessions_app.models import (
     LecturerLevel,
     PlaceKind,
     PlanTopic,
-    REASON_REQUIRED,
 )
 from sessions_app.views.roster import MemberForm
 

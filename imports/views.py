@@ -12,7 +12,7 @@ from studygroup.spreadsheets import XLSX_TYPE
 
 from . import storage
 from .forms import UploadForm
-from .kinds import KINDS, kinds_for
+from .kinds import kinds_for
 from .reader import FileProblem
 from .services import ImportRefused, import_file, import_preview
 from .templates_xlsx import template_bytes

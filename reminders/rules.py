@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Role, RoleKind
-from sessions_app.closing import closes_at
 from reports.briefing import silent_committees
+from sessions_app.closing import closes_at
 from sessions_app.models import Activity, PlanTopic
 from supervision.models import Filing, Rectification
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees import campaigns as services
-from committees.models import Committee
 from committees import policy
+from committees.models import Committee
 from committees.scope import scope_for
 
 from . import freshness, selectors

@@ -6,12 +6,12 @@ committee's own group or of its whole subtree as the metric's `scope` says. A me
 """
 from dataclasses import dataclass, field
 
-from . import metrics as registry
-from .metrics import OWN
 from django.db.models import Count, Exists, OuterRef, Q
 
 from committees.models import Committee
 
+from . import metrics as registry
+from .metrics import OWN
 from .models import MetricValue, MonthStatus
 from .months import current_month, month_floor
 

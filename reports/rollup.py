@@ -44,8 +44,8 @@ from django.utils import timezone
 from committees.models import Committee
 
 from . import metrics as registry
-from .months import as_date, month_floor, month_range, previous_month
 from .models import DirtyMonth, MetricValue, MonthStatus
+from .months import as_date, month_floor, month_range, previous_month
 
 CLOSURE = "reports_tmp_closure"
 OWN_TABLE = "reports_tmp_own"

@@ -23,7 +23,8 @@ from django.db import connections, models
 from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 SAVE_WINDOW = datetime.timedelta(seconds=60)
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}

@@ -224,6 +224,7 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600, minimum=0, maximum=86400)
 # 1–28, so that every month has the day.
 MONTH_CLOSE_DAY = envint("MONTH_CLOSE_DAY", 5, minimum=1, maximum=28)
 from celery.schedules import crontab  # noqa: E402
+
 from reports.schedule import beat_schedule  # noqa: E402  dirty months every minute, nightly, the month close
 
 CELERY_BEAT_SCHEDULE = beat_schedule(month_close_day=MONTH_CLOSE_DAY)

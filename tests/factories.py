@@ -5,7 +5,7 @@ import itertools
 import factory
 from django.utils import timezone
 
-from committees.models import Campaign, Committee, CommitteeKind, Member, Role, RoleKind, Theme, User
+from committees.models import Campaign, CommitteeKind, Member, Role, RoleKind, Theme, User
 from committees.services import committee_create
 from sessions_app.models import Activity, ActivityKind
 

@@ -20,7 +20,7 @@ def data(tree):
         for _ in range(count):
             MemberFactory(committee=committee)
     first = round_create(name="一", held_on=datetime.date(2021, 6, 18), committee=tree.city, sample_size=12, seed="1")
-    second = round_create(name="二", held_on=datetime.date(2021, 11, 19), committee=tree.city, sample_size=10,
+    round_create(name="二", held_on=datetime.date(2021, 11, 19), committee=tree.city, sample_size=10,
                           seed="2", strata="level")
     round_create(name="去年", held_on=datetime.date(2020, 11, 1), committee=tree.city, sample_size=5, seed="0")
     scores = iter([Decimal(s) for s in ["90", "59.5", "60", "75", "40", "100", "88"]])

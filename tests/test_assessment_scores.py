@@ -31,7 +31,7 @@ def dataset(tree):
     # Study every month: group sessions in Jan, Feb, Mar (twice) and Jun → 4 of 12 months.
     jan = ActivityFactory(committee=a, kind="collective", held_on=d("2021-01-15"))
     feb = ActivityFactory(committee=a, kind="collective", held_on=d("2021-02-10"))
-    mar1 = ActivityFactory(committee=a, kind="collective", held_on=d("2021-03-03"))
+    ActivityFactory(committee=a, kind="collective", held_on=d("2021-03-03"))
     mar2 = ActivityFactory(committee=a, kind="reading_class", held_on=d("2021-03-20"), period_count=1)
     jun = ActivityFactory(committee=a, kind="thematic", held_on=d("2021-06-30"))
     # Not counted: other years, and a first-agenda meeting is not a group session.

@@ -7,10 +7,9 @@ import re
 import time
 
 import pytest
+from django.contrib.auth.views import LoginView
 from django.urls import reverse
 from django.utils import timezone
-
-from django.contrib.auth.views import LoginView
 
 from sessions_app.models import Activity
 from sessions_app.views import records

@@ -19,7 +19,13 @@ from sessions_app.models import Activity, ActivityKind, Attendance, StudyPlan
 from sessions_app.testing import record_post
 from studygroup import env
 from studygroup.dates import (
-    FOUNDING, LoggedDate, MonthStart, PlanningDate, PlanningYear, SessionDate, latest_planning_date,
+    FOUNDING,
+    LoggedDate,
+    MonthStart,
+    PlanningDate,
+    PlanningYear,
+    SessionDate,
+    latest_planning_date,
 )
 from supervision import services as supervision_services
 from supervision.models import Draw, Filing, Rectification, Visit

@@ -2,14 +2,13 @@
 which field from what to what; rows saved together (attendance, ratings, rectification items, scores) join that
 line; bulk service paths still write history; out of scope is 404."""
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-
-import json
 
 from assessment.models import AssessmentRule, PracticalTask, TaskStatus, TestRound, TestSitting
 from assessment.services import round_create, round_scores_enter

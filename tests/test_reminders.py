@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from committees.models import Role, RoleKind
+from committees.models import Role
 from reminders import services
 from reminders.models import BulletinDelivery, BulletinSubscription, ReminderSent, Rule
 from reports import rollup

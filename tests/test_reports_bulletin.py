@@ -14,9 +14,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from reports import bulletin
+from reports import bulletin, rollup
 from reports import metrics as registry
-from reports import rollup
 from reports.models import MetricValue
 from sessions_app.models import ActivityKind, LecturerLevel
 

@@ -14,7 +14,7 @@ from sessions_app.models import Activity
 from supervision.models import Filing, Rectification
 from supervision.services import filing_link, visit_save
 
-from .factories import ActivityFactory, CampaignFactory, make_committee
+from .factories import ActivityFactory, CampaignFactory
 from .figures_oracle import mismatches
 from .supervision_factories import make_auditor, make_filing, make_session, make_visit
 

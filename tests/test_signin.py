@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from committees.models import RoleKind
 from sessions_app import signin
 from sessions_app.models import ActivityKind, Attendance, AttendanceStatus, SignIn, SignInWindow
 

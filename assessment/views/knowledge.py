@@ -12,9 +12,9 @@ from studygroup.audit import log_export
 from studygroup.lists import render_list
 
 from .. import selectors, services
+from ..forms import ScoresForm, ScoreSheetForm, TestRoundForm
 from ..history import round_history
 from ..lists import RoundFilter, RoundTable, SittingFilter, SittingTable
-from ..forms import ScoresForm, ScoreSheetForm, TestRoundForm
 from ..sheets import write_score_sheet
 from .common import PAGE_SIZE, figures_month, page_of, require_admin, require_scope
 

@@ -11,8 +11,8 @@ from committees.scope import get_object_in_scope
 from studygroup.lists import render_list
 
 from .. import selectors, services
-from ..history import task_history
 from ..forms import PracticalTaskForm
+from ..history import task_history
 from ..lists import TaskFilter, TaskTable
 from .common import PAGE_SIZE, figures_month, require_scope
 

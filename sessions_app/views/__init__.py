@@ -1,6 +1,6 @@
 from .archive import archive
-from .attendance import attendance
 from .attachments import article_file, attachment_download
+from .attendance import attendance
 from .corrections import corrections
 from .home import home
 from .plans import plan_approve, plan_create, plan_detail, plan_edit, plans
