@@ -27,9 +27,17 @@ class MemberSerializer(serializers.ModelSerializer):
                   "left_on", "order"]
 
 
+class MemberNameField(serializers.CharField):
+    """The member's name: annotated on the row by the record list (api/views.py with_attendance), else read."""
+
+    def get_attribute(self, instance):
+        name = getattr(instance, "member_name", None)
+        return name if name is not None else instance.member.name
+
+
 class AttendanceSerializer(serializers.ModelSerializer):
     member = serializers.IntegerField(source="member_id", help_text=_("a member of the record's committee"))
-    member_name = serializers.CharField(source="member.name", read_only=True)
+    member_name = MemberNameField(read_only=True)
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     made_up_on = serializers.DateField(required=False, allow_null=True)

@@ -2,7 +2,7 @@
 and the figures' registry (the reader behind `manage.py stats --json`)."""
 import json
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -119,7 +119,8 @@ class TaskViewSet(ScopedReadOnlyViewSet):
 
 def with_attendance(queryset):
     """A page of records in a constant number of queries, whatever its size."""
-    rows = Attendance.objects.select_related("member").order_by("member__order", "member_id")
+    # The member's name rides on each row (no Member object built per row: the page's largest share of objects).
+    rows = Attendance.objects.annotate(member_name=F("member__name")).order_by("member__order", "member_id")
     return queryset.select_related("committee").prefetch_related(
         Prefetch("attendance", queryset=rows), "articles", "plan_topics",
     )

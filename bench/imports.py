@@ -5,10 +5,13 @@
 
 A throwaway test database is created and dropped (test_<name> of DATABASE_URL, or SQLite in memory). The target:
 10,000 rows within 60 s with memory bounded (the reader streams rows: openpyxl read-only, csv one line at a time;
-the preview keeps 200 rows and 500 problems whatever the size of the file).
+the preview keeps 200 rows and 500 problems whatever the size of the file). Memory: `peak_rss_mb_before` is the
+resident size before the preview, `peak_rss_mb_after_preview` / `_after_import` the resident peak during each
+step (the kernel's high-water mark reset before it, Linux).
 """
 import argparse
 import datetime
+import gc
 import json
 import os
 import sys
@@ -21,7 +24,21 @@ PRESENT = 8
 
 
 def _peak_rss_mb():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+    """The process's resident peak since the last reset (Linux VmHWM; else the lifetime peak, ru_maxrss)."""
+    from bench.harness import _status_kb
+
+    hwm = _status_kb("VmHWM")
+    return round((hwm or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1)  # KiB
+
+
+def _rss_now_mb():
+    """Resident memory now, with the peak reset to it, so the next peak is the step's own (Linux)."""
+    from bench.harness import _reset_peak_rss, _status_kb
+
+    gc.collect()
+    _reset_peak_rss()
+    now = _status_kb("VmRSS")
+    return round(now / 1024, 1) if now else _peak_rss_mb()
 
 
 def _workbook(path, rows, today):
@@ -70,11 +87,12 @@ def run(rows):
         _workbook(path, rows, today)
         written = time.perf_counter() - started
         size = os.path.getsize(path)
-        rss_before = _peak_rss_mb()
+        rss_before = _rss_now_mb()
         started = time.perf_counter()
         summary = import_preview(user=user, kind_class=RecordKind, path=path)
         preview_s = time.perf_counter() - started
         rss_preview = _peak_rss_mb()
+        _rss_now_mb()
         started = time.perf_counter()
         done = import_file(user=user, kind_class=RecordKind, path=path)
         import_s = time.perf_counter() - started

@@ -26,7 +26,8 @@ def _p95(pages, name):
 def evaluate(results):
     """[(measure, value, target, met)] from the raw results."""
     return (_rollup_rows(results) + _dirty_rows(results) + _memory_rows(results) + _page_rows(results)
-            + _save_rows(results) + _freshness_rows(results) + _dataset_rows(results))
+            + _save_rows(results) + _freshness_rows(results) + _api_rows(results) + _import_rows(results)
+            + _dataset_rows(results))
 
 
 def _rollup_rows(results):
@@ -186,6 +187,66 @@ def _freshness_stream_rows(label, fresh):
         ("… save latency under that load, p50 / p95 (ms)",
          f"{_fmt(fresh.get('save_latency_p50_ms'))} / {_fmt(fresh.get('save_latency_p95_ms'))} ms", "—", _met(None)),
     ]
+
+
+def _api_rows(results):
+    """Issue 11: GET /api/v1/records/, pages of 50 with attendance, and its queries per page."""
+    api = results.get("api")
+    if not api:
+        return []
+    rows = []
+    for scope, label in (("province", "province leader (whole tree)"), ("county", "county leader")):
+        page = api.get("scopes", {}).get(scope, {})
+        p95 = page.get("p95_ms")
+        value = (f"{_fmt(page.get('p50_ms'))} / {_fmt(p95)} ms (pages {', '.join(map(str, page.get('pages', [])))} "
+                 f"of {page.get('count', 0):,} records; {page.get('rows_with_attendance', 0)} of {page.get('rows', 0)} "
+                 f"rows on page 1 with attendance, {page.get('attendance_rows', 0)} attendance rows)"
+                 if p95 else page.get("error", "n/a"))
+        rows.append((f"records API page of 50 with attendance, p50 / p95, {label} (ms)", value, "p95 ≤ 100 ms",
+                     _met(p95 <= 100 if p95 else None)))
+    queries = api.get("queries", {})
+    if queries:
+        value = "; ".join(f"{case}: {n}" for case, n in queries.items())
+        rows.append(("records API SQL queries per request (page size 5 / 50, page 1 / 20, province / county / leaf)",
+                     value, "the same in every case", _met(api.get("constant"))))
+    return rows
+
+
+def _import_rows(results):
+    """Issue 11: a bulk import of N study records with attendance (preview, then all or nothing)."""
+    imports = results.get("imports")
+    if not imports:
+        return []
+    rows_n, small_n = imports.get("rows"), imports.get("reference_rows")
+    run, small = imports.get(str(rows_n), {}), imports.get(str(small_n), {})
+    if "error" in run or not run:
+        return [(f"bulk import of {rows_n:,} records", run.get("error", "n/a")[-200:], "≤ 60 s", _met(False))]
+    seconds = run.get("import_s")
+    rows = [
+        (f"bulk import of {rows_n:,} records with attendance, all or nothing (s)",
+         f"{_fmt(seconds, ' s')} ({run.get('import_rows_per_s'):,} rows/s; created {run.get('records'):,} records, "
+         f"{run.get('attendance_rows'):,} attendance rows)", "≤ 60 s",
+         _met(seconds <= 60 and run.get("records") == rows_n if seconds is not None else None)),
+        (f"… its preview (s); the preview of the same file again (all rows match, none new)",
+         f"{_fmt(run.get('preview_s'), ' s')}; {_fmt(run.get('reimport_preview_s'), ' s')} "
+         f"({json.dumps(run.get('reimport_counts'), ensure_ascii=False)})", "—", _met(None)),
+    ]
+    growth = _rss_growth(run)
+    small_growth = _rss_growth(small)
+    ok = None
+    if growth is not None:
+        ok = growth <= 200 and (small_growth is None or growth <= small_growth + 50)
+    rows.append((f"bulk import peak memory growth (RSS, preview + import), {rows_n:,} rows / {small_n:,} rows (MB)",
+                 f"{_fmt(growth, ' MB')} / {_fmt(small_growth, ' MB')}",
+                 "≤ 200 MB and ≤ the smaller file's + 50 MB (bounded, not growing with the rows)", _met(ok)))
+    return rows
+
+
+def _rss_growth(run):
+    """The resident peak of the preview and of the import (each measured from a reset) over the memory before."""
+    before = run.get("peak_rss_mb_before")
+    peaks = [run.get(k) for k in ("peak_rss_mb_after_preview", "peak_rss_mb_after_import") if run.get(k) is not None]
+    return float(max(peaks) - before) if before is not None and peaks else None
 
 
 def _dataset_rows(results):

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 
 from bench import baseline, dataset, freshness, generator, harness, report, saves
 from committees.models import Committee
@@ -175,3 +176,26 @@ def test_it_marks_targets_met_or_not_from_the_figures():
     assert rows["record save p50 / p95, embedded (triggers + wake the thread) (ms)"] == "❌ not met"
     assert rows["save → figure freshness, real worker, every save into one month, 20 saves/s: p50 / p95 / max (s)"] \
         == "✅ met"
+
+
+def test_it_measures_the_records_api_pages_with_attendance_and_their_queries(tiny):
+    from bench import api
+    from committees.models import Member
+    from sessions_app.models import Attendance
+
+    months = generator.month_starts(TINY)
+    data = api.ensure_attendance(months)
+    assert data["built_now"] and data["members"] == tiny["committees"] * api.MEMBERS_PER_COMMITTEE
+    assert data["attendance"] == Attendance.objects.count() > 0
+    assert not Attendance.objects.exclude(member__committee=F("activity__committee")).exists()
+    assert not api.ensure_attendance(months)["built_now"] and Member.objects.count() == data["members"]
+    result = api.measure_records_api(requests=2, warmup=1)
+    for scope in ("province", "county"):
+        summary = result["scopes"][scope]
+        assert "error" not in summary, summary
+        assert summary["rows"] > 0 and summary["rows_with_attendance"] > 0 and summary["p95_ms"] > 0
+    assert len(result["queries"]) == 6 and all(isinstance(n, int) and n > 0 for n in result["queries"].values())
+    assert result["constant"] == (len(set(result["queries"].values())) == 1)
+    rows = {measure: met for measure, _value, _target, met in report.evaluate({"api": result})}
+    assert rows["records API SQL queries per request (page size 5 / 50, page 1 / 20, province / county / leaf)"] \
+        == ("✅ met" if result["constant"] else "❌ not met")

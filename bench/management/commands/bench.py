@@ -4,7 +4,9 @@ Builds (or reuses) a data set in its own database, then measures in one run: the
 a plain-SQL baseline (and that they agree row for row), one changed record's dirty month, the rollup's
 peak memory, the leader pages' server time and SQL queries per request beside a trivial page, a save's
 server time with the statistics off, with a worker and embedded, and save-to-figure freshness with a
-real worker under a stream of saves. Prints the table and writes bench/results.{md,json} (quick:
+real worker under a stream of saves; for issue 11, the record list API's pages of 50 with attendance
+(server time, SQL queries per page, constant over page size and scope) and the bulk import of N rows
+(bench/imports.py, in a child process on a throwaway database: time and peak memory). Prints the table and writes bench/results.{md,json} (quick:
 bench/results-quick.{md,json}).
 """
 import json
@@ -20,7 +22,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import baseline, dataset, freshness, generator, harness, report, saves
+from bench import api, baseline, dataset, freshness, generator, harness, imports, report, saves
 from reports.models import DirtyMonth
 
 # The size whose query counts are compared with this run's ("queries per request do not grow").
@@ -47,6 +49,8 @@ class Command(BaseCommand):
         parser.add_argument("--save-rate", type=float, default=20.0, help="Saves per second for the freshness run.")
         parser.add_argument("--freshness-seconds", type=float, default=40.0,
                             help="How long the freshness run drives saves.")
+        parser.add_argument("--import-rows", type=int,
+                            help="Rows of the timed bulk import (default 10,000; 2,000 with --quick).")
 
     def handle(self, *args, **options):
         size = generator.SIZES[options.pop("size") or ("quick" if options["quick"] else "full")]
@@ -57,7 +61,7 @@ class Command(BaseCommand):
             self._run(size, **options)
 
     def _run(self, size, *, rebuild, requests, queries_only, json_out, compare_url, no_compare, save_count, save_rate,
-             freshness_seconds, **options):
+             freshness_seconds, import_rows, **options):
         dataset.migrate()
         summary, built, seconds = dataset.ensure(size, rebuild=rebuild, stdout=self.stdout)
         self.stdout.write(
@@ -80,11 +84,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Memory: {json.dumps(results['memory'])}")
         urls = harness.page_urls(positions, months[-1], DRILL_METRIC)
         results["pages"] = harness.measure_pages(urls, requests=requests)
+        results["api"] = self._api(months, requests)
         # A shared machine's noise is larger than the effect measured: the full run takes twice the samples.
         results["saves"] = self._saves(months, save_count or (100 if size.name == "full" else 20))
         results["freshness"] = self._freshness(months, save_rate, freshness_seconds)
         results["dataset"]["bench_records_removed"] = saves.remove_bench_records()
         results["dataset"]["marks_left_after_bench"] = DirtyMonth.objects.count()
+        results["imports"] = self._imports(import_rows or (10_000 if size.name == "full" else 2_000))
         if not no_compare:
             results["small_size_queries"] = self._compare_size(size, compare_url)
         results["finished_at"] = timezone.localtime().isoformat(timespec="seconds")
@@ -123,6 +129,38 @@ class Command(BaseCommand):
             self.stdout.write(f"One record changed in {month:%Y-%m}, rollup_dirty(): "
                               f"{json.dumps(change.get('runs_seconds', change.get('error')))} s")
         baseline.drop_tables()
+        return out
+
+    def _api(self, months, requests):
+        out = {"data": api.ensure_attendance(months)}
+        self.stdout.write(f"API data (members, attendance): {json.dumps(out['data'])}")
+        out.update(api.measure_records_api(requests=requests))
+        for scope, summary in out["scopes"].items():
+            self.stdout.write(f"Records API, {scope}: " + (
+                summary["error"] if "error" in summary else
+                f"p50 {summary['p50_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms, {summary['queries']} queries, "
+                f"{summary['rows_with_attendance']} of {summary['rows']} rows with attendance"))
+        self.stdout.write(f"Records API queries per request: {json.dumps(out['queries'])}")
+        return out
+
+    def _imports(self, rows):
+        """bench/imports.py in a child process (its own peak memory, its own throwaway database), at `rows`
+        and at a fifth of them: a memory that grows with the file shows as the difference."""
+        out = {}
+        for n in (rows // 5, rows):
+            with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+                path = tmp.name
+            command = [sys.executable, "-m", "bench.imports", "--rows", str(n), "--json", path]
+            self.stdout.write(f"Bulk import of {n:,} rows …")
+            done = subprocess.run(command, cwd=settings.BASE_DIR, env=os.environ.copy(), capture_output=True, text=True)
+            if done.returncode != 0:
+                out[str(n)] = {"rows": n, "error": done.stderr[-2000:]}
+            else:
+                out[str(n)] = json.loads(Path(path).read_text())
+            os.unlink(path)
+            shown = {k: v for k, v in out[str(n)].items() if k not in ("error",)}
+            self.stdout.write(f"  {json.dumps(shown, ensure_ascii=False)[:600]}")
+        out["rows"], out["reference_rows"] = rows, rows // 5
         return out
 
     def _saves(self, months, count):
