@@ -129,9 +129,8 @@ def screen(user, *, code=None, month=None):
         raise Http404  # the screen is the subtree's: a reader of one committee alone has its own pages
     # Without a month: the latest with figures, as the dashboard opens (a display left on follows the new month).
     month = month or briefing.latest_month_with_data(committee) or selectors.default_month()
-    _status, version = page_cache.read(month)
     parts = (*page_cache.scope_parts(committee, True), f"{month:%Y-%m}", tuple(headline_keys()))
-    return page_cache.cached("bigscreen", version, parts, lambda: _screen(user, committee, month))
+    return page_cache.cached("bigscreen", page_cache.version(month), parts, lambda: _screen(user, committee, month))
 
 
 def _screen(user, committee, month):

@@ -61,6 +61,15 @@ def read(month):
                     str(found["cache_computed"]), found["cache_marked"], found["cache_committees"])
 
 
+def enabled():
+    return bool(settings.PAGE_CACHE_SECONDS)
+
+
+def version(month):
+    """The version alone (`read`), and no query at all when caching is off."""
+    return read(month)[1] if enabled() else None
+
+
 def registry_signature():
     """The registered figures as a page names them (keys, labels, units, order), in the active language."""
     parts = [(m.key, str(m.label), str(m.unit), m.order, m.tally) for m in registry.all_metrics()]
@@ -84,14 +93,13 @@ def scope_parts(committee, subtree_readable):
 def cached(kind, version, parts, build):
     """The value of `build()` for (kind, version, parts), from the cache when it holds one. With no version (the
     month was never computed) or caching off, `build()` every time."""
-    timeout = settings.PAGE_CACHE_SECONDS
-    if version is None or not timeout:
+    if version is None or not enabled():
         return build()
     name = key(kind, version, *parts)
     value = _get(name)
     if value is MISSING:
         value = build()
-        _set(name, value, timeout)
+        _set(name, value, settings.PAGE_CACHE_SECONDS)
     return value
 
 

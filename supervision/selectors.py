@@ -172,7 +172,7 @@ def overview(user, committee, month):
     who reads the committee alike, the visits (which depend on whose visits the user may open) per user."""
     own = not report_selectors.reads_subtree(user, committee)
     month = month_floor(month)
-    _status, version = page_cache.read(month)
+    version = page_cache.version(month)
     parts = (*page_cache.scope_parts(committee, not own), f"{month:%Y-%m}")
     figures, uncovered = page_cache.cached(
         "supervision-figures", version, parts, lambda: _figures_and_uncovered(committee, month, own),

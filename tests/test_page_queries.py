@@ -25,9 +25,9 @@ PAGES = [
     ("drill-down", "leader_city", "reports:drilldown", {"month": "2021-12"}, 5, 5),
     ("bulletin", "leader_city", "reports:bulletin", {"month": "2021-12"}, 15, 15),
     ("bulletin DOCX", "leader_city", "reports:bulletin", {"month": "2021-12", "format": "docx"}, 14, 14),
-    ("supervision home", "leader_city", "supervision:home", {"month": "2021-12"}, 11, 5),
-    ("supervision home, auditor", "auditor", "supervision:home", {"month": "2021-12"}, 15, 9),
-    ("big screen JSON", "leader_city", "reports:bigscreen", {"format": "json"}, 12, 5),
+    ("supervision home", "leader_city", "supervision:home", {"month": "2021-12"}, 10, 5),
+    ("supervision home, auditor", "auditor", "supervision:home", {"month": "2021-12"}, 14, 9),
+    ("big screen JSON", "leader_city", "reports:bigscreen", {"format": "json"}, 11, 5),
 ]
 
 
