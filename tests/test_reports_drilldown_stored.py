@@ -13,6 +13,7 @@ from reports.models import DirtyMonth
 from sessions_app.models import ActivityKind
 
 from .factories import ActivityFactory
+from .supervision_factories import make_auditor
 
 DEC = datetime.date(2021, 12, 1)
 NOV = datetime.date(2021, 11, 1)
@@ -59,7 +60,9 @@ def activity_counts(queries):
     ("auditor", "county-a"), ("admin", "city"),
 ])
 @pytest.mark.parametrize("period", ["month", "ytd"])
-def test_it_reads_a_total_equal_to_the_rows_listed(client, people, records, key, who, code, period):
+def test_it_reads_a_total_equal_to_the_rows_listed(client, people, tree, records, key, who, code, period):
+    if who == "auditor":  # an auditor reads the subtrees of their pool profile (committees/policy.py)
+        make_auditor(people.auditor, home=tree.county_b, may_visit=[tree.county_a])
     with CaptureQueriesContext(connection) as queries:
         response = drill(client, getattr(people, who), key, committee=code, period=period)
     assert response.status_code == 200
