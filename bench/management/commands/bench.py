@@ -145,9 +145,9 @@ class Command(BaseCommand):
 
     def _imports(self, rows):
         """bench/imports.py in a child process (its own peak memory, its own throwaway database), at `rows`
-        and at a fifth of them: a memory that grows with the file shows as the difference."""
+        and at a tenth of them: a memory that grows with the file shows as the difference."""
         out = {}
-        for n in (rows // 5, rows):
+        for n in (rows // 10, rows):
             with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
                 path = tmp.name
             command = [sys.executable, "-m", "bench.imports", "--rows", str(n), "--json", path]
@@ -160,7 +160,7 @@ class Command(BaseCommand):
             os.unlink(path)
             shown = {k: v for k, v in out[str(n)].items() if k not in ("error",)}
             self.stdout.write(f"  {json.dumps(shown, ensure_ascii=False)[:600]}")
-        out["rows"], out["reference_rows"] = rows, rows // 5
+        out["rows"], out["reference_rows"] = rows, rows // 10
         return out
 
     def _saves(self, months, count):
