@@ -22,7 +22,9 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self):
         rows = self.object_list.order_by()
-        planned = _planned_rows(rows) if connection.vendor == "postgresql" else 0
+        if connection.vendor != "postgresql":
+            return rows.count()
+        planned = _planned_rows(rows)
         if planned < ESTIMATE_ABOVE:
             return rows.count()
         first = rows[: FLOOR + 1].count()
