@@ -168,3 +168,10 @@ def test_it_fills_a_1920_by_1080_screen_with_its_charts(browser_page, people, de
     # The refresh reads the JSON of the same page, with the session's cookie.
     data = page.evaluate("fetch(document.body.dataset.url, {credentials: 'same-origin'}).then(r => r.json())")
     assert data["committee"]["code"] == "city"
+
+
+def test_it_is_linked_from_the_dashboard_of_a_subtree_reader_only(client, people, december):
+    client.force_login(people.leader_a)
+    assert reverse("reports:bigscreen") in client.get("/reports/", {"month": "2021-12"}).content.decode()
+    client.force_login(people.secretary_a)
+    assert reverse("reports:bigscreen") not in client.get("/reports/", {"month": "2021-12"}).content.decode()
