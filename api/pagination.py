@@ -1,5 +1,6 @@
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
@@ -62,7 +63,10 @@ class EstimatedPage(Page):
 
 def _planned_rows(queryset):
     """PostgreSQL's estimate of the rows of `queryset` (EXPLAIN, nothing read)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none(): a user who reaches nothing (committees/policy.py)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -457,7 +458,13 @@ def _request(client, method, url, data=None):
         response = client.post(url, data or {}) if method == "POST" else client.get(url)
         transaction.set_rollback(True)
     client.cookies = cookies
-    response.close()  # a file download's handle
+    # A file download's handle, closed as the test client does for a streamed response: without the signal that
+    # would close the database connection (inside this module's transaction).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     return response
 
 
