@@ -8,6 +8,7 @@ with them. A figure that is not registered (e.g. supervision not installed) drop
 Headline figures are year to date: "截至2021年12月底" is January 1 to December 31.
 """
 import calendar
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -18,7 +19,7 @@ from committees.models import CommitteeKind
 
 from . import metrics as registry
 from . import outline as grammar
-from . import selectors
+from . import page_cache, selectors
 from .figures import figures_for
 
 CHINESE_SMALL = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
@@ -194,6 +195,23 @@ def build(committee, month, *, subtree_readable=True, outline=None):
                       subtree_readable=subtree_readable)
     document.outline = outline
     return document
+
+
+def build_cached(committee, month, *, subtree_readable=True):
+    """`build`, cached on the rollup's version of the month's figures and the outline in effect (its id and when it
+    was saved): what the page and the downloads print (title, paragraphs, table, warnings), without the Figure
+    objects, which hold the registry's lazy labels (reports/page_cache.py)."""
+    from .outline_services import outline_in_effect
+
+    outline = outline_in_effect(committee, month.year).outline
+    parts = (*page_cache.scope_parts(committee, subtree_readable), f"{month:%Y-%m}", outline.pk,
+             outline.language, outline.updated_at.isoformat())
+
+    def printed():
+        document = build(committee, month, subtree_readable=subtree_readable, outline=outline)
+        return dataclasses.replace(document, figures={}, outline=None)
+
+    return page_cache.cached("bulletin", page_cache.version(month), parts, printed)
 
 
 def render(committee, month, *, title, texts, language, subtree_readable=True):

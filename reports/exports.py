@@ -4,13 +4,15 @@ The drill-down export writes exactly the rows the page lists (the same queryset)
 `.iterator()` so a large figure does not load every row at once.
 """
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studygroup import spreadsheets
 
 from . import metrics as registry
-from . import selectors
+from . import page_cache, selectors
 
 FORMATS = ("csv", "xlsx", "docx")
 XLSX_TYPE = spreadsheets.XLSX_TYPE
@@ -79,8 +81,21 @@ def bulletin_docx(document):
     return write(document)
 
 
+def bulletin_file_parts(document):
+    """Everything a bulletin file is made of: the files are cached on it (reports/page_cache.py), so a file is
+    written once per text, figures, publication, issuer and day (the date of an unpublished document is today's)."""
+    committee, published = document.committee, document.published
+    return (
+        committee.pk, committee.code, committee.name, committee.kind, f"{document.month:%Y-%m}", document.title,
+        tuple(document.paragraphs), tuple((r.key, r.label, r.unit, r.value, r.ytd) for r in document.table),
+        None if published is None else (published.pk, published.version, published.published_at.isoformat(),
+                                        str(published.publisher_name)),
+        timezone.localdate().isoformat(), getattr(settings, "BULLETIN_ISSUER", ""),
+    )
+
+
 def bulletin_response(export, document):
     filename = _filename("bulletin", document.committee.code, f"{document.month:%Y-%m}", ext=export)
-    if export == "docx":
-        return _attachment(HttpResponse(bulletin_docx(document), content_type=DOCX_TYPE), filename)
-    return _attachment(HttpResponse(bulletin_xlsx(document), content_type=XLSX_TYPE), filename)
+    write, content_type = (bulletin_docx, DOCX_TYPE) if export == "docx" else (bulletin_xlsx, XLSX_TYPE)
+    body = page_cache.cached(f"bulletin-{export}", "content", bulletin_file_parts(document), lambda: write(document))
+    return _attachment(HttpResponse(body, content_type=content_type), filename)

@@ -405,9 +405,11 @@ def default_chosen(metrics):
     return next((m for m in metrics if m.scope == registry.SUBTREE), metrics[0] if metrics else None)
 
 
-def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_code=None, theme_code=None):
-    """Everything the dashboard shows, from a fixed number of queries on rollup tables and committees."""
-    committee = committee_for(user, code)
+def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_code=None, theme_code=None,
+                   committee=None, status=None):
+    """Everything the dashboard shows, from a fixed number of queries on rollup tables and committees. A caller that
+    already looked the committee up, or read the month's status (reports.freshness), passes them."""
+    committee = committee or committee_for(user, code)
     # Without a month: the latest with figures (after loading the 2021 scenario: 2021-12, not an empty today).
     month = month or briefing.latest_month_with_data(committee) or default_month()
     subtree_readable = reads_subtree(user, committee)
@@ -418,7 +420,7 @@ def dashboard_page(user, *, code=None, month=None, metric_key=None, campaign_cod
     children = sub_committees(user, committee)
     page = DashboardPage(
         committee=committee, month=month, subtree_readable=subtree_readable,
-        crumbs=breadcrumb(user, committee), children=children, status=freshness.freshness(month),
+        crumbs=breadcrumb(user, committee), children=children, status=status or freshness.freshness(month),
         metrics=metrics, figures=card_figures(committee, month, metrics, subtree_readable), chosen=chosen,
         trend=trend(committee_year_values(committee, month, chosen), month, chosen, subtree_readable)
         if chosen else [],

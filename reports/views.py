@@ -1,19 +1,23 @@
 """The leader's pages: dashboard, drill-down (with CSV/XLSX export) and the bulletin (通报)."""
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from committees.scope import scope_for
 from studygroup.audit import log_export
 
-from . import exports, selectors
+from . import briefing, exports, page_cache, selectors
 from . import metrics as registry
 from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
 from .presentation import dashboard_context, dashboard_url
@@ -26,17 +30,31 @@ DRILL_PAGE_SIZE = 50
 @require_GET
 def dashboard(request):
     form = DashboardForm(request.GET)
-    page = selectors.dashboard_page(
-        request.user, code=form.value("committee"), month=form.value("month"), metric_key=form.value("metric"),
-        campaign_code=form.value("campaign"), theme_code=form.value("theme"),
-    )
     scope = scope_for(request.user)
-    return render(request, "reports/dashboard.html", {
-        "page": page, "form": form, "is_admin": scope.is_admin,
-        # Leaders and administrators land here (sessions_app home): whoever writes records keeps a way to them.
-        "writes": bool(scope.is_admin or scope.write_ids or scope.admin_paths),
-        **dashboard_context(page),
-    })
+    committee = selectors.committee_for(request.user, form.value("committee"))
+    # Without a month: the latest with figures (after loading the 2021 scenario: 2021-12, not an empty today).
+    month = form.value("month") or briefing.latest_month_with_data(committee) or selectors.default_month()
+    choice = {"metric_key": form.value("metric"), "campaign_code": form.value("campaign"),
+              "theme_code": form.value("theme")}
+    # Leaders and administrators land here (sessions_app home): whoever writes records keeps a way to them.
+    writes = bool(scope.is_admin or scope.write_ids or scope.admin_paths)
+
+    def content(status=None):
+        page = selectors.dashboard_page(request.user, committee=committee, month=month, status=status, **choice)
+        return render_to_string("reports/_dashboard.html", {
+            "page": page, "form": form, "is_admin": scope.is_admin, "writes": writes, **dashboard_context(page),
+        }, request if scope.is_admin else None)
+
+    if scope.is_admin or form.errors or not page_cache.enabled():
+        html = content()  # the recompute button carries the user's CSRF token; an error message is the user's
+    else:
+        # A pure function of the stored figures: cached on their version (reports/page_cache.py).
+        status, version = page_cache.read(month)
+        parts = (*page_cache.scope_parts(committee, selectors.reads_subtree(request.user, committee)),
+                 f"{month:%Y-%m}", tuple(choice.values()), writes, tuple(settings.DASHBOARD_HEADLINE),
+                 settings.SILENT_DAYS, timezone.localdate().isoformat())
+        html = page_cache.cached("dashboard", version, parts, lambda: content(status))
+    return render(request, "reports/dashboard.html", {"committee": committee, "content": mark_safe(html)})
 
 
 @login_required

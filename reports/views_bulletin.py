@@ -44,7 +44,7 @@ def _shown(request, committee, month, subtree_readable):
         asked = _version_asked(request)
         chosen = next((v for v in versions if v.version == asked), versions[0])
         return outline_publish.document_from(chosen), versions
-    return bulletins.build(committee, month, subtree_readable=subtree_readable), versions
+    return bulletins.build_cached(committee, month, subtree_readable=subtree_readable), versions
 
 
 @login_required

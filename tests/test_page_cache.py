@@ -120,3 +120,83 @@ def test_a_broken_cache_is_skipped(client, people, december, settings):
     cache.close()
     response, _ = bigscreen(client, people.leader_city)
     assert study_sessions(response) == 10
+
+
+def dashboard(client, user, **query):
+    client.force_login(user)
+    return counted_get(client, reverse("reports:dashboard"), {"month": "2021-12", **query})
+
+
+def dashboard_figure(response, key):
+    html = response.content.decode()
+    marker = f'data-metric="{key}" data-value="'
+    start = html.index(marker) + len(marker)
+    return int(html[start:html.index('"', start)])
+
+
+def test_the_dashboard_is_served_from_the_cache_until_the_rollup_stores_a_change(client, people, december):
+    first, cold = dashboard(client, people.leader_city)
+    second, warm = dashboard(client, people.leader_city)
+    assert warm < cold
+
+    def content(response):
+        html = response.content.decode()
+        return html[html.index('id="sg-breadcrumb"'):html.index('id="sg-chart-data"')]
+
+    assert content(second) == content(first)
+    assert dashboard_figure(first, "study_sessions") == 10
+    ActivityFactory(committee=december.county_b, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2021, 12, 21))
+    waiting, _ = dashboard(client, people.leader_city)
+    assert 'id="sg-pending"' in waiting.content.decode()  # the change is waiting: said at once
+    assert dashboard_figure(waiting, "study_sessions") == 10
+    rollup.rollup_dirty()
+    after, _ = dashboard(client, people.leader_city)
+    assert dashboard_figure(after, "study_sessions") == 11
+    assert 'id="sg-pending"' not in after.content.decode()
+
+
+def test_the_dashboard_of_one_committee_differs_for_a_leader_and_its_secretary(client, people, december):
+    leader, _ = dashboard(client, people.leader_a, committee="county-a")
+    secretary, _ = dashboard(client, people.secretary_a, committee="county-a")
+    assert dashboard_figure(leader, "study_sessions") == 5  # county A and its grassroots committee
+    assert 'data-scope="own"' in secretary.content.decode()
+    assert dashboard_figure(secretary, "study_sessions") == 2  # its own group only
+    assert "sg-silent" not in secretary.content.decode() and "sg-silent" in leader.content.decode()
+
+
+def test_two_leaders_see_their_own_dashboards(client, people, december):
+    city, _ = dashboard(client, people.leader_city)
+    county, _ = dashboard(client, people.leader_a)
+    assert dashboard_figure(city, "study_sessions") == 10 and dashboard_figure(county, "study_sessions") == 5
+    client.force_login(people.leader_a)
+    assert client.get(reverse("reports:dashboard"), {"committee": "city", "month": "2021-12"}).status_code == 404
+
+
+def bulletin(client, user, **query):
+    client.force_login(user)
+    return counted_get(client, reverse("reports:bulletin"), {"month": "2021-12", **query})
+
+
+def test_the_bulletin_and_its_docx_follow_the_stored_figures(client, people, december):
+    first, cold = bulletin(client, people.leader_city)
+    _, warm = bulletin(client, people.leader_city)
+    assert warm < cold
+    table = {row.key: row.ytd for row in first.context["document"].table}
+    assert table["study_sessions"] == 10
+    docx = bulletin(client, people.leader_city, format="docx")[0].content
+    assert bulletin(client, people.leader_city, format="docx")[0].content == docx
+    ActivityFactory(committee=december.county_b, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2021, 12, 22))
+    rollup.rollup_dirty()
+    after, _ = bulletin(client, people.leader_city)
+    assert {row.key: row.ytd for row in after.context["document"].table}["study_sessions"] == 11
+    assert bulletin(client, people.leader_city, format="docx")[0].content != docx
+
+
+def test_a_secretary_never_gets_the_leaders_bulletin_of_the_same_committee(client, people, december):
+    leader, _ = bulletin(client, people.leader_a, committee="county-a")
+    secretary, _ = bulletin(client, people.secretary_a, committee="county-a")
+    leader_rows = {row.key: row.ytd for row in leader.context["document"].table}
+    secretary_rows = {row.key: row.ytd for row in secretary.context["document"].table}
+    assert leader_rows["study_sessions"] == 5
+    assert "study_sessions" not in secretary_rows  # a subtree figure: not the secretary's to read
+    assert secretary_rows["group_sessions"] == 2
