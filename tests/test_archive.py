@@ -409,8 +409,7 @@ def test_it_updates_the_progress_bar_in_the_browser(browser_page, tree, people):
     bar = browser_page.locator("[data-sg-volume-progress]")
     assert bar.get_attribute("aria-valuenow") == "10"
     ArchiveVolume.objects.filter(pk=volume.pk).update(progress=60, step="writing")
-    browser_page.wait_for_function("document.querySelector('[data-sg-volume-progress]')"
-                                   ".getAttribute('aria-valuenow') === '60'")
+    browser_page.locator("[data-sg-volume-progress][aria-valuenow='60']").wait_for()  # no eval: the page's CSP
     assert "正在编写专卷" in browser_page.locator("[data-sg-volume-step]").inner_text()
     ArchiveVolume.objects.filter(pk=volume.pk).update(status=VolumeStatus.DONE, progress=100, file="archive/x.docx")
     link = browser_page.locator("[data-sg-volume-download]")
