@@ -33,9 +33,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei gettext >/dev/null)
 
-# ruff: pyflakes, pycodestyle, import order (ruff.toml). `make test` runs it first when TEST_LINT=1 (to be the
-# default once the tree passes: `.venv/bin/ruff check --fix .` sorts imports and drops unused ones).
-TEST_LINT ?= 0
+# ruff: pyflakes, pycodestyle, import order (ruff.toml); `make test` runs it first (TEST_LINT=0 skips it).
+# `.venv/bin/ruff check --fix .` sorts imports and drops unused ones.
+TEST_LINT ?= 1
 lint: setup
 	.venv/bin/ruff check .
 

@@ -26,7 +26,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 from django.db.models import Min
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from reports.models import DirtyMonth, MonthStatus

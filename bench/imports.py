@@ -14,10 +14,10 @@ import datetime
 import gc
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
-import resource
 
 MEMBERS = 12
 PRESENT = 8

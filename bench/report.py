@@ -227,7 +227,7 @@ def _import_rows(results):
          f"{_fmt(seconds, ' s')} ({run.get('import_rows_per_s'):,} rows/s; created {run.get('records'):,} records, "
          f"{run.get('attendance_rows'):,} attendance rows)", "≤ 60 s",
          _met(seconds <= 60 and run.get("records") == rows_n if seconds is not None else None)),
-        (f"… its preview (s); the preview of the same file again (all rows match, none new)",
+        ("… its preview (s); the preview of the same file again (all rows match, none new)",
          f"{_fmt(run.get('preview_s'), ' s')}; {_fmt(run.get('reimport_preview_s'), ' s')} "
          f"({json.dumps(run.get('reimport_counts'), ensure_ascii=False)})", "—", _met(None)),
     ]

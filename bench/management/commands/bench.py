@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import api, baseline, dataset, freshness, generator, harness, imports, report, saves
+from bench import api, baseline, dataset, freshness, generator, harness, report, saves
 from reports.models import DirtyMonth
 
 # The size whose query counts are compared with this run's ("queries per request do not grow").
