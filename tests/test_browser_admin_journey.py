@@ -19,8 +19,9 @@ pytestmark = pytest.mark.browser
 def open_menu(page, link):
     """The phone layout folds the navigation: open it, then follow `link`."""
     page.click(".navbar-toggler")
-    page.click(link)
-    page.wait_for_load_state()
+    page.locator("#sg-nav.show").wait_for()  # the menu has finished unfolding (no click lands mid-animation)
+    with page.expect_navigation():
+        page.click(link)
 
 
 def test_a_county_administrator_sets_up_a_sub_committee_whose_secretary_logs_a_session(browser_page, tree):
@@ -66,8 +67,9 @@ def test_a_county_administrator_sets_up_a_sub_committee_whose_secretary_logs_a_s
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.click(".navbar-toggler")
-    page.click("nav form[action$='/logout/'] button")
-    page.wait_for_load_state()
+    page.locator("#sg-nav.show").wait_for()
+    with page.expect_navigation():
+        page.click("nav form[action$='/logout/'] button")
 
     # The secretary logs in, chooses a password, and logs a session with the new member present.
     browser_login(page, "g2sec", temporary)
