@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, Member
 from committees.scope import scope_for
-from reports import figures
-from reports import selectors as report_selectors
+from reports import figures, scoping
 
 from .models import AssessmentScore, PracticalTask, Strata, TestRound, TestSitting
 
@@ -119,13 +118,13 @@ HOME_FIGURES = ["test_rounds", "person_tests", "test_pass_rate", "city_tasks", "
 
 def figures_committee(user, code=None):
     """The committee whose figures a page shows: `code` when the user may read it, else their first root."""
-    return readable_committee_or_none(user, code) or report_selectors.start_committee(user)
+    return readable_committee_or_none(user, code) or scoping.start_committee(user)
 
 
 def page_figures(user, committee, month, keys):
     """The registry's figures of `committee` as of `month` (reports.figures), as the dashboard shows them to this
     user: the whole subtree, or the committee's own group for a reader of that committee alone (a secretary)."""
-    own = not report_selectors.reads_subtree(user, committee)
+    own = not scoping.reads_subtree(user, committee)
     return figures.page_figures(committee, month, keys, own=own)
 
 

@@ -55,7 +55,7 @@ def _user(user_id):
 
 def subscription_create(*, user, committee):
     """Subscribe `user` to `committee`'s monthly bulletin: only a committee whose subtree the user reads."""
-    from reports.selectors import reads_subtree
+    from reports.scoping import reads_subtree
 
     if not policy.may(user, policy.READ, committee) or not reads_subtree(user, committee):
         raise ValidationError({"committee": _("You can subscribe only to the bulletin of a committee you lead.")})
@@ -122,7 +122,7 @@ def _claimable(now):
 
 
 def _why_not(user, committee):
-    from reports.selectors import reads_subtree
+    from reports.scoping import reads_subtree
 
     if not user.email:
         return "no e-mail address"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from committees.models import Committee
 
-from . import briefing, page_cache, selectors
+from . import briefing, page_cache, scoping, selectors
 from . import metrics as registry
 from .figures import figures_for
 from .forms import DashboardForm
@@ -86,7 +86,7 @@ def trend(committee, month, metric):
 
 def ranking(user, committee, month, metric):
     """The units directly below, by the year to date of `metric` (the figure shown), then the month's."""
-    children = selectors.sub_committees(user, committee)
+    children = scoping.sub_committees(user, committee)
     rows = selectors.breakdown(children, month, metric) if children else []
     rows = sorted(rows, key=lambda row: (-row.ytd, -row.value, row.committee.path))
     return [{"code": r.committee.code, "name": r.committee.name, "value": r.value, "ytd": r.ytd,
@@ -124,8 +124,8 @@ def tree(user, committee, month, metric):
 def screen(user, *, code=None, month=None):
     """Everything the big screen shows, as JSON-ready data (a fixed number of queries): a pure function of the stored
     figures of the committee's subtree and month, cached on their version (reports/page_cache.py)."""
-    committee = selectors.committee_for(user, code)
-    if not selectors.reads_subtree(user, committee):
+    committee = scoping.committee_for(user, code)
+    if not scoping.reads_subtree(user, committee):
         raise Http404  # the screen is the subtree's: a reader of one committee alone has its own pages
     # Without a month: the latest with figures, as the dashboard opens (a display left on follows the new month).
     month = month or briefing.latest_month_with_data(committee) or selectors.default_month()

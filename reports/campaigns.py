@@ -24,7 +24,7 @@ from committees import policy
 from committees.models import Committee
 from committees.scope import scope_for
 
-from . import freshness, selectors
+from . import freshness, scoping, selectors
 from .campaign_forms import CampaignForm, ThemeForm
 from .forms import PERIOD_MONTH, PERIOD_YTD, parse_month
 from .months import month_floor
@@ -173,7 +173,7 @@ def figures_committee(user, obj, code=None):
     if own is not None:
         return own
     if organiser is None:
-        return selectors.start_committee(user)
+        return scoping.start_committee(user)
     raise Http404
 
 
@@ -209,7 +209,7 @@ class FigureRow:
 
 def figure_rows(user, obj, dimension, committee, month):
     metrics = selectors.dashboard_metrics(**{dimension: obj})
-    subtree_readable = selectors.reads_subtree(user, committee)
+    subtree_readable = scoping.reads_subtree(user, committee)
     cards = selectors.card_figures(committee, month, metrics, subtree_readable)
     rows = []
     for card in cards:

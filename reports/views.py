@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from committees.scope import scope_for
 from studygroup.audit import log_export
 
-from . import briefing, exports, page_cache, selectors
+from . import briefing, exports, page_cache, scoping, selectors
 from . import metrics as registry
 from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
 from .presentation import dashboard_context, dashboard_url
@@ -31,7 +31,7 @@ DRILL_PAGE_SIZE = 50
 def dashboard(request):
     form = DashboardForm(request.GET)
     scope = scope_for(request.user)
-    committee = selectors.committee_for(request.user, form.value("committee"))
+    committee = scoping.committee_for(request.user, form.value("committee"))
     # Without a month: the latest with figures (after loading the 2021 scenario: 2021-12, not an empty today).
     month = form.value("month") or briefing.latest_month_with_data(committee) or selectors.default_month()
     choice = {"metric_key": form.value("metric"), "campaign_code": form.value("campaign"),
@@ -50,7 +50,7 @@ def dashboard(request):
     else:
         # A pure function of the stored figures: cached on their version (reports/page_cache.py).
         status, version = page_cache.read(month)
-        parts = (*page_cache.scope_parts(committee, selectors.reads_subtree(request.user, committee)),
+        parts = (*page_cache.scope_parts(committee, scoping.reads_subtree(request.user, committee)),
                  f"{month:%Y-%m}", tuple(choice.values()), writes, tuple(settings.DASHBOARD_HEADLINE),
                  settings.SILENT_DAYS, timezone.localdate().isoformat())
         html = page_cache.cached("dashboard", version, parts, lambda: content(status))
@@ -70,14 +70,14 @@ def recompute(request):
 
     rollup_request(months=[month])
     messages.success(request, _("The figures of %(month)s are being recomputed.") % {"month": f"{month:%Y-%m}"})
-    committee = selectors.committee_for(request.user, request.POST.get("committee") or None)
+    committee = scoping.committee_for(request.user, request.POST.get("committee") or None)
     return redirect(dashboard_url(committee, month))
 
 
 def _drill_context(request, metric_key):
     form = DrilldownForm(request.GET)
     metric = selectors.get_metric(metric_key)
-    committee = selectors.committee_for(request.user, form.value("committee"))
+    committee = scoping.committee_for(request.user, form.value("committee"))
     month = form.value("month") or selectors.default_month()
     period = form.value("period") or PERIOD_MONTH
     rows = selectors.drill_rows(request.user, metric, committee, month, period)

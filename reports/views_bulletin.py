@@ -1,6 +1,6 @@
 """The bulletin's pages: the monthly bulletin (published or current), publishing, and the outline editor.
 
-Reading follows the scoping layer (committees/scope.py through selectors.committee_for): out of scope is 404.
+Reading follows the scoping layer (committees/scope.py through scoping.committee_for): out of scope is 404.
 Editing an outline takes an administrator of the committee or a committee above it; publishing, its leader or
 administrator. Anyone else gets the same 404 as for a committee that does not exist.
 """
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from studygroup.audit import log_export
 
 from . import bulletin as bulletins
-from . import exports, outline_publish, outline_services, selectors
+from . import exports, outline_publish, outline_services, scoping, selectors
 from .forms import DashboardForm, parse_month
 from .outline_forms import OutlineTitleForm, ParagraphFormSet, PreviewForm, paragraph_initial, paragraph_texts
 
@@ -51,9 +51,9 @@ def _shown(request, committee, month, subtree_readable):
 @require_GET
 def bulletin(request):
     form = DashboardForm(request.GET)
-    committee = selectors.committee_for(request.user, form.value("committee"))
+    committee = scoping.committee_for(request.user, form.value("committee"))
     month = form.value("month") or selectors.default_month()
-    subtree_readable = selectors.reads_subtree(request.user, committee)
+    subtree_readable = scoping.reads_subtree(request.user, committee)
     document, versions = _shown(request, committee, month, subtree_readable)
     export = request.GET.get("format")
     if export in exports.FORMATS and export != "csv":
@@ -88,9 +88,9 @@ def _corrections_url(committee, month):
 @login_required
 @require_POST
 def publish(request):
-    committee = selectors.committee_for(request.user, request.POST.get("committee") or None)
+    committee = scoping.committee_for(request.user, request.POST.get("committee") or None)
     month = parse_month(request.POST.get("month", ""))
-    if month is None or not selectors.reads_subtree(request.user, committee):
+    if month is None or not scoping.reads_subtree(request.user, committee):
         raise Http404
     if not outline_services.may_publish(request.user, committee):
         raise Http404

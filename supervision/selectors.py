@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from committees.scope import scope_for
 from reports import metrics as registry
 from reports import page_cache
-from reports import selectors as report_selectors
+from reports import scoping as report_scoping
 from reports.figures import Shown, page_figures, uncovered_groups
 from reports.months import month_floor
 from sessions_app.models import Activity, AttendanceStatus
@@ -161,7 +161,7 @@ def overview_committee(user, code):
     root by default, any committee in their scope by code, 404 outside it), or None with no scope at all."""
     if scope_for(user).is_empty:
         return None
-    return report_selectors.committee_for(user, code)
+    return report_scoping.committee_for(user, code)
 
 
 def overview(user, committee, month):
@@ -170,7 +170,7 @@ def overview(user, committee, month):
 
     Cached on the version of the stored figures (reports/page_cache.py): the figures and the groups for everyone
     who reads the committee alike, the visits (which depend on whose visits the user may open) per user."""
-    own = not report_selectors.reads_subtree(user, committee)
+    own = not report_scoping.reads_subtree(user, committee)
     month = month_floor(month)
     version = page_cache.version(month)
     parts = (*page_cache.scope_parts(committee, not own), f"{month:%Y-%m}")

@@ -34,6 +34,6 @@ def figures_of(committee, month, own=False, *, subtree=True):
 @register.simple_tag
 def reads_subtree(user, committee):
     """Whether the user reads everything under `committee` (else the committee alone: a secretary)."""
-    from reports.selectors import reads_subtree as reads
+    from reports.scoping import reads_subtree as reads
 
     return reads(user, committee)
