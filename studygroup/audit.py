@@ -6,6 +6,7 @@ Ship the lines with the process's stderr (settings.LOGGING) to whatever collects
 import json
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
@@ -15,8 +16,16 @@ logger = logging.getLogger("studygroup.audit")
 
 
 def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the outermost
+    of them saw (counted from the right of X-Forwarded-For, which each proxy appends to; whatever a client wrote
+    there itself stands further left and is never taken). django-axes locks out by this address too."""
     if request is None:
         return None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
 
 

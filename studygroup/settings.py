@@ -95,6 +95,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "studygroup.urls"
 WSGI_APPLICATION = "studygroup.wsgi.application"
 
+# Selects are written in Python (same markup as Django's templates), the rest as Django renders it.
+FORM_RENDERER = "studygroup.renderers.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -143,6 +145,10 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies the client's address is in X-Forwarded-For: TRUSTED_PROXY_COUNT says how many proxies
+# append to it (0: use REMOTE_ADDR). The lockout and the audit log take the address from the same function.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
+AXES_CLIENT_IP_CALLABLE = "studygroup.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Whom to ask when stuck (login, lockout and reset pages); empty: the Propaganda Department's administrator.
 SUPPORT_CONTACT = envstr("SUPPORT_CONTACT", "")

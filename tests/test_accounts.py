@@ -47,6 +47,19 @@ def test_it_locks_only_that_username_from_that_address(people):
     assert login_post(Client(), "bella", "pw").status_code == 302
 
 
+def test_behind_a_proxy_it_locks_the_client_address_the_proxy_saw_not_one_a_client_wrote(people, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    # The attacker writes a fresh address into X-Forwarded-For on every try; the proxy appends the real one.
+    for forged in range(settings.AXES_FAILURE_LIMIT):
+        client = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 203.0.113.7")
+        login_post(client, "alice", "wrong")
+    locked = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7")
+    assert login_post(locked, "alice", "pw").status_code == 429
+    elsewhere = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert login_post(elsewhere, "alice", "pw").status_code == 302
+
+
 def test_it_releases_the_lock_after_the_cool_off(people):
     client = Client()
     fail_until_locked(client, "alice")

@@ -132,6 +132,16 @@ def test_it_logs_a_login_and_a_failed_login_without_the_password(caplog, people)
     assert "wrong-password-9" not in caplog.text and "right-password-1" not in caplog.text
 
 
+def test_behind_a_proxy_it_logs_the_address_the_proxy_saw(caplog, people, settings):
+    caplog.set_level(logging.INFO, logger="studygroup.audit")
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy configured: the connection's address, the header is ignored
+    client.post(reverse("login"), {"username": "alice", "password": "wrong-password-9"})
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(reverse("login"), {"username": "alice", "password": "wrong-password-9"})
+    assert [line["ip"] for line in audit_lines(caplog) if line["event"] == "login_failed"] == ["10.0.0.1", "203.0.113.7"]
+
+
 def test_it_logs_role_changes(caplog, tree, people):
     caplog.set_level(logging.INFO, logger="studygroup.audit")
     role = Role.objects.create(user=people.outsider, committee=tree.county_b, kind=RoleKind.LEADER)
