@@ -3,6 +3,8 @@ outside the subtree (or retired) posted by hand is refused at its field, like an
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from studygroup.fields import ModelMultipleChoiceField
+
 from .models import RoleKind, User
 
 OUTSIDE = _("Choose a committee of the subtree you administer (retired committees are not offered).")
@@ -15,7 +17,7 @@ class CommitteeField(forms.ModelChoiceField):
         return f"{committee.name}（{committee.code}）"
 
 
-class CommitteesField(forms.ModelMultipleChoiceField):
+class CommitteesField(ModelMultipleChoiceField):
     default_error_messages = {"invalid_choice": OUTSIDE, "invalid_pk_value": OUTSIDE}
 
     def label_from_instance(self, committee):

@@ -20,6 +20,7 @@ from committees.campaigns import campaign_choice_label, campaigns_covering
 from committees.models import Member
 from studygroup.choices import PleaseChoose
 from studygroup.dates import bound_form_dates
+from studygroup.fields import ModelMultipleChoiceField
 
 from .closing import MAX_REASON, close_day, closed_months, correction_reason
 from .kinds import KIND_FIELDS, KIND_HELP, KIND_LABELS, KIND_REQUIRED  # noqa: F401  (imported from here by others)
@@ -70,7 +71,7 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
-class TopicChoiceField(forms.ModelMultipleChoiceField):
+class TopicChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, topic):
         return f"{topic.plan.year} · {topic.title}"
 
@@ -433,7 +434,7 @@ class RecordEntry:
         )
         self.remove_attachments = None
         if editing and self.instance.attachments.exists():
-            self.remove_attachments = forms.ModelMultipleChoiceField(
+            self.remove_attachments = ModelMultipleChoiceField(
                 queryset=self.instance.attachments.all(), required=False, widget=forms.CheckboxSelectMultiple,
             )
         committee = fixed or self._posted_committee(data, writable_committees) or initial_committee
