@@ -5,7 +5,9 @@ freshness: if it fails, beat (or the embedded runner's minute tick) catches up. 
 settings.STATS_RECOMPUTE:
 
 - "celery": publish `rollup_dirty` once per burst of saves (a Redis SET NX, 0.5 s timeouts, no publish
-  retries): with the broker down the save goes on at normal speed;
+  retries), to start STATS_COALESCE_SECONDS later, so that the saves of those seconds share one recompute (under
+  `make load` a recompute for nearly every save kept a core busy); with the broker down the save goes on at
+  normal speed;
 - "thread": the embedded default — one background thread in this process, after the response;
 - "inline": right after the commit, in the same thread (tests that want figures at once);
 - "off": nothing (beat only).
@@ -65,7 +67,7 @@ def _publish():
         return  # a run is already queued and has not started: it will see this change too
     from .tasks import rollup_dirty
 
-    rollup_dirty.apply_async(retry=False)
+    rollup_dirty.apply_async(retry=False, countdown=getattr(settings, "STATS_COALESCE_SECONDS", 0) or None)
 
 
 def started():

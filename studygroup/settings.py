@@ -253,6 +253,9 @@ REMINDER_RULES = envlist("REMINDER_RULES") or None
 # How the statistics are recomputed after a change (reports/kick.py): "celery" (a worker), "thread" (the
 # embedded default: in this process, after the response), "inline" (at commit, tests), "off" (beat only).
 STATS_RECOMPUTE = envchoice("STATS_RECOMPUTE", ["celery", "thread", "inline", "off"], "celery" if REDIS_URL else "thread")
+# With a worker: the recompute a save asks for starts this many seconds later, so that a burst of saves (a
+# county's secretaries after a meeting, an import) is one recompute, not one each; the figures lag by as much.
+STATS_COALESCE_SECONDS = envint("STATS_COALESCE_SECONDS", 2, minimum=0, maximum=60)
 
 # Logging a record: how far into the future a record may be dated (logging is for what happened).
 STUDY_MAX_FUTURE_DAYS = envint("STUDY_MAX_FUTURE_DAYS", 0)

@@ -27,6 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
@@ -318,6 +319,7 @@ def test_it_publishes_once_per_burst_of_saves(tree, people, start_worker, monkey
             assert post_session(alice, datetime.date(2021, 12, day))[1].status_code == 302
 
         assert len(sent) == 1 and sent[0].get("retry") is False  # one message, and no publish retries
+        assert sent[0].get("countdown") == (settings.STATS_COALESCE_SECONDS or None)  # later saves join it
         assert broker.llen(worker_queue) == 1  # one real message waits in Redis
         assert 0 < broker.ttl(kick.QUEUED_KEY) <= kick.QUEUED_TTL
 
