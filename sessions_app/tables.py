@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .corrections import as_text, labelled
-from .models import Activity, Correction
+from .models import Activity, ActivityKind, Correction
 from .presentation import key_figure
 
 SMALL_HIDDEN = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
@@ -33,7 +33,7 @@ class ActivityTable(tables.Table):
                            record.committee.name)
 
     def render_kind(self, record):
-        return record.get_kind_display()
+        return ActivityKind(record.kind).label  # get_kind_display() rebuilds a dict of the choices for every row
 
     def render_figure(self, record):
         return key_figure(record)

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "committees.context_processors.scope",
                 "committees.accounts.support",
             ],
+            "libraries": {"studygroup_tables": "studygroup.templatetags.tables"},
         },
     },
 ]
@@ -198,7 +199,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/studygroup.html"  # bootstrap5-responsive, rows written in Python
 # A list filter's empty choice reads 全部 (all), never Django's "---------" (issue 10); a form's reads 请选择
 # (studygroup/choices.py).
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
