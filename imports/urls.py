@@ -8,4 +8,5 @@ urlpatterns = [
     path("template/<slug:kind>.xlsx", views.template, name="template"),
     path("<str:token>/", views.preview, name="preview"),
     path("<str:token>/import/", views.confirm, name="confirm"),
+    path("<str:token>/status/", views.status, name="status"),
 ]

@@ -294,6 +294,7 @@ URLS = {
     "imports:template": Entry(WRITERS, build=fixed(kind="records")),
     "imports:preview": Entry(NONE, build=fixed(token="not-a-token"), note="only the uploader's own token"),
     "imports:confirm": Entry(NONE, build=fixed(token="not-a-token"), methods=P, post_only_outer=True),
+    "imports:status": Entry(NONE, build=fixed(token="not-a-token"), note="only the uploader's own import"),
     "reminders:subscriptions": Entry(LEADERS | AUDITORS, methods=GP),
     "reminders:subscription_delete": Entry(frozenset({"leader"}), build=fixed(pk=lambda w: w.objects["subscription"].pk),
                                            methods=P, note="the leader's own subscription: its owner alone"),
