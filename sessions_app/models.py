@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from committees.models import Campaign, Committee, Member, Theme
 from studygroup.dates import FOUNDING, LoggedDate, MonthStart, PlanningYear, SessionDate, founding_check
 
+from .attachments import StoredFile, stored_file_path
 from .closing import closes_at, entered_late, is_closed
 from .kinds import ATTENDANCE_KINDS, GROUP_SESSION_KINDS, ActivityKind  # noqa: F401  (their home is kinds.py)
 
@@ -273,33 +274,21 @@ class Attendance(models.Model):
             raise ValidationError(errors)
 
 
-def attachment_path(instance, filename):
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+attachment_path = stored_file_path  # the name the migrations know it by
 
 
-class Attachment(models.Model):
-    """Evidence: a photo of the sign-in sheet, a scan, a PDF. Served only through a scoped view."""
+class Attachment(StoredFile):
+    """Evidence of a record: a photo of the sign-in sheet, a scan, a PDF. Served only through a scoped view."""
+
+    upload_folder = "attachments"
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("study record")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class TopicSource(models.TextChoices):

@@ -183,10 +183,7 @@ def _attendance_update(activity, rows, user):
 
 def _attachments_add(activity, files, user):
     for upload, content_type in files:
-        Attachment.objects.create(
-            activity=activity, file=upload, original_name=upload.name[:200], content_type=content_type,
-            size=upload.size, uploaded_by=user,
-        )
+        Attachment.from_upload(upload, content_type, uploaded_by=user, activity=activity).save()
 
 
 def _article_values(values):

@@ -6,20 +6,18 @@ Thin views, as in views.py (whose helpers they share); out of scope is always 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from committees.scope import get_object_in_scope
+from sessions_app.attachments import stored_file_response
 
 from . import selectors, services
 from .forms import RectificationCloseForm
 from .models import Assignment, Notification, RectificationEvidence, RectificationStatus, Visit
 from .selectors import AssignmentStatus
 from .views import _apply_errors, _auditor, _closable, _page, _render, _visit_form
-
-INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}
 
 
 @require_safe
@@ -95,13 +93,4 @@ def rectification_evidence(request, pk):
     evidence = get_object_in_scope(
         RectificationEvidence.objects.filter(rectification__in=selectors.rectifications_for(request.user)), pk=pk
     )
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(
-        handle, content_type=evidence.content_type, filename=evidence.original_name,
-        as_attachment=evidence.content_type not in INLINE_TYPES or "download" in request.GET,
-    )
-    response["Cache-Control"] = "private, max-age=3600"  # evidence is never cached by shared proxies
-    return response
+    return stored_file_response(request, evidence)

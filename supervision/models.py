@@ -3,18 +3,16 @@ their ratings, findings and rectification items, and the portal's notifications.
 
 The assessment app reads these models (Filing, Visit, Rating, Rectification); keep their names stable.
 """
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from committees.models import Committee
+from sessions_app.attachments import StoredFile, stored_file_path
 from sessions_app.kinds import FILING_KINDS
 from sessions_app.models import Activity
 from studygroup.dates import LoggedDate, PlanningDate, founding_check
@@ -317,39 +315,22 @@ class Rectification(models.Model):
         return self.description
 
 
-def evidence_path(instance, filename):
-    """A stored name of our own (the sniffed type's extension): nothing of the uploaded name reaches the disk."""
-    return f"rectifications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{EVIDENCE_EXTENSIONS.get(instance.content_type, '')}"
+evidence_path = stored_file_path  # the name the migrations know it by
 
 
-EVIDENCE_EXTENSIONS = {
-    "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif", "application/pdf": ".pdf",
-}
-
-
-class RectificationEvidence(models.Model):
+class RectificationEvidence(StoredFile):
     """A file showing that an item was put right (a photo, a scan, a PDF), kept with the item. Served only through
     a scoped view, to those who may read the item."""
+
+    upload_folder = "rectifications"
 
     rectification = models.ForeignKey(
         Rectification, on_delete=models.CASCADE, related_name="evidence_files", verbose_name=_("rectification item")
     )
-    file = models.FileField(_("file"), upload_to=evidence_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Notification(models.Model):

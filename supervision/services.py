@@ -377,8 +377,5 @@ def rectification_close(*, rectification, user, evidence_note, files=()):
     rectification.closed_by = user
     stamped(rectification, user, stamp()).save(update_fields=["status", "evidence_note", "closed_at", "closed_by"])
     for upload, content_type in files:
-        RectificationEvidence.objects.create(
-            rectification=rectification, file=upload, original_name=upload.name[:200], content_type=content_type,
-            size=upload.size, uploaded_by=user,
-        )
+        RectificationEvidence.from_upload(upload, content_type, uploaded_by=user, rectification=rectification).save()
     return rectification
