@@ -8,7 +8,7 @@ switched in one place.
 from assessment.models import PracticalTask
 from committees import policy
 from committees.models import Committee, Member
-from reports import selectors as report_selectors
+from reports import scoping
 from sessions_app.models import Activity
 from supervision import selectors as supervision_selectors
 
@@ -45,4 +45,4 @@ def require_writer(user):
 def reads_subtree(user, committee):
     """Whether the user reads everything under `committee` (leaders, auditors, administrators): the subtree
     figures of `stats --json` are theirs to see; a secretary reads their own committee's group only."""
-    return report_selectors.reads_subtree(user, committee)
+    return scoping.reads_subtree(user, committee)

@@ -34,19 +34,6 @@ def date_range(field_name):
     )
 
 
-class RecordFilter(SubtreeFilterSet):
-    date_from, date_to = date_range("held_on")
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=ActivityKind.choices)
-    campaign = django_filters.ModelChoiceFilter(
-        label=_("campaign (code)"), queryset=Campaign.objects.all(), to_field_name="code"
-    )
-    theme = django_filters.ModelChoiceFilter(label=_("theme (code)"), queryset=Theme.objects.all(), to_field_name="code")
-
-    class Meta:
-        model = Activity
-        fields = []
-
-
 class MemberFilter(SubtreeFilterSet):
     active = django_filters.BooleanFilter(label=_("on the roster today"))
 
@@ -69,37 +56,33 @@ class CommitteeFilter(django_filters.FilterSet):
         return queryset.filter(path__startswith=value.path)
 
 
-class FilingFilter(SubtreeFilterSet):
-    date_from, date_to = date_range("planned_on")
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=FILING_KIND_CHOICES)
-
-    class Meta:
-        model = Filing
-        fields = []
-
-
-class VisitFilter(SubtreeFilterSet):
-    date_from, date_to = date_range("visited_on")
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=FILING_KIND_CHOICES)
-
-    class Meta:
-        model = Visit
-        fields = []
+def subtree_filterset(model, dated, **choices):
+    """The filters of a list of `model` rows: a committee's subtree, a date range on `dated`, and `choices`."""
+    date_from, date_to = date_range(dated)
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}Filter", (SubtreeFilterSet,), {
+        "date_from": date_from, "date_to": date_to, **choices, "Meta": meta,
+    })
 
 
-class RectificationFilter(SubtreeFilterSet):
-    date_from, date_to = date_range("due_on")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=RectificationStatus.choices)
-
-    class Meta:
-        model = Rectification
-        fields = []
+def kinds(choices):
+    return django_filters.MultipleChoiceFilter(label=_("kind"), choices=choices)
 
 
-class TaskFilter(SubtreeFilterSet):
-    date_from, date_to = date_range("due_on")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=TaskStatus.choices)
+def status(choices):
+    return django_filters.ChoiceFilter(label=_("status"), choices=choices)
 
-    class Meta:
-        model = PracticalTask
-        fields = []
+
+RecordFilter = subtree_filterset(
+    Activity, "held_on", kind=kinds(ActivityKind.choices),
+    campaign=django_filters.ModelChoiceFilter(
+        label=_("campaign (code)"), queryset=Campaign.objects.all(), to_field_name="code",
+    ),
+    theme=django_filters.ModelChoiceFilter(label=_("theme (code)"), queryset=Theme.objects.all(), to_field_name="code"),
+)
+
+
+FilingFilter = subtree_filterset(Filing, "planned_on", kind=kinds(FILING_KIND_CHOICES))
+VisitFilter = subtree_filterset(Visit, "visited_on", kind=kinds(FILING_KIND_CHOICES))
+RectificationFilter = subtree_filterset(Rectification, "due_on", status=status(RectificationStatus.choices))
+TaskFilter = subtree_filterset(PracticalTask, "due_on", status=status(TaskStatus.choices))

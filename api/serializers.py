@@ -8,6 +8,8 @@ from committees.models import Committee, Member
 from sessions_app.models import Activity, ActivityKind, Article, Attendance, AttendanceStatus
 from supervision.models import Filing, Rectification, Visit
 
+from .representation import Compiled
+
 
 class CommitteeSerializer(serializers.ModelSerializer):
     parent_code = serializers.CharField(read_only=True, allow_null=True, help_text=_("code of the committee above"))
@@ -18,9 +20,13 @@ class CommitteeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "active", "level", "parent_code"]
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class CommitteeRowSerializer(serializers.ModelSerializer):
+    """A row that belongs to a committee: the committee's id (`committee`) and its code beside it."""
+
     committee_code = serializers.CharField(source="committee.code", read_only=True)
 
+
+class MemberSerializer(CommitteeRowSerializer):
     class Meta:
         model = Member
         fields = ["id", "committee", "committee_code", "name", "position", "is_leader", "active", "joined_on",
@@ -35,7 +41,7 @@ class MemberNameField(serializers.CharField):
         return name if name is not None else instance.member.name
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(Compiled, serializers.ModelSerializer):
     member = serializers.IntegerField(source="member_id", help_text=_("a member of the record's committee"))
     member_name = MemberNameField(read_only=True)
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
@@ -48,7 +54,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["member", "member_name", "status", "reason", "made_up_on", "made_up_note"]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(Compiled, serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "author", "title", "text", "original_name"]
@@ -63,10 +69,9 @@ RECORD_FIELDS = [
 ]
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(Compiled, CommitteeRowSerializer):
     """A study record of any kind with its attendance (kinds that keep none have an empty list)."""
 
-    committee_code = serializers.CharField(source="committee.code", read_only=True)
     attendance = AttendanceSerializer(many=True, required=False, help_text=_(
         "Rows to add or change, one per member; members not listed keep their row (omitted: all kept)."
     ))
@@ -112,35 +117,27 @@ class RecordWriteSerializer(RecordSerializer):
         ]
 
 
-class FilingSerializer(serializers.ModelSerializer):
-    committee_code = serializers.CharField(source="committee.code", read_only=True)
-
+class FilingSerializer(CommitteeRowSerializer):
     class Meta:
         model = Filing
         fields = ["id", "committee", "committee_code", "kind", "planned_on", "place", "topic", "activity", "filed_at"]
 
 
-class VisitSerializer(serializers.ModelSerializer):
-    committee_code = serializers.CharField(source="committee.code", read_only=True)
-
+class VisitSerializer(CommitteeRowSerializer):
     class Meta:
         model = Visit
         fields = ["id", "committee", "committee_code", "kind", "visited_on", "filing", "activity", "observed_count",
                   "reported_count", "discrepancy", "findings", "status", "submitted_at"]
 
 
-class RectificationSerializer(serializers.ModelSerializer):
-    committee_code = serializers.CharField(source="committee.code", read_only=True)
-
+class RectificationSerializer(CommitteeRowSerializer):
     class Meta:
         model = Rectification
         fields = ["id", "visit", "committee", "committee_code", "raised_on", "description", "owner", "due_on",
                   "status", "evidence_note", "closed_at"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
-    committee_code = serializers.CharField(source="committee.code", read_only=True)
-
+class TaskSerializer(CommitteeRowSerializer):
     class Meta:
         model = PracticalTask
         fields = ["id", "committee", "committee_code", "level", "title", "description", "due_on", "status",

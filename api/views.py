@@ -20,7 +20,7 @@ from committees.scope import get_object_in_scope
 from reports.figures import figures_for
 from reports.management.commands.stats import Command as StatsCommand
 from reports.months import parse_month
-from reports.selectors import start_committee
+from reports.scoping import start_committee
 from sessions_app.forms import CorrectionReasonForm
 from sessions_app.models import Activity, Attendance
 from sessions_app.services import activity_delete
@@ -40,21 +40,34 @@ def not_found(request):
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """A list and a detail of one resource in the caller's scope (api/access.py `readable`), in `ordering`."""
+
     resource = None
+    ordering = ("id",)
 
     def get_queryset(self):
         return self.shape(readable(self.request.user, self.resource))
 
     def shape(self, queryset):
-        return queryset.select_related("committee")
+        return queryset.select_related("committee").order_by(*self.ordering)
 
     def get_object(self):
         return get_object_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
 
 
+def scoped_viewset(resource, model, serializer, filterset, ordering):
+    """The read-only viewset of `resource`: its rows (api/access.py), what it shows, its filters, its order."""
+    return type(f"{model.__name__}ViewSet", (ScopedReadOnlyViewSet,), {
+        "queryset": model.objects.none(),  # the schema's model; rows come from get_queryset()
+        "resource": resource, "serializer_class": serializer, "filterset_class": filterset, "ordering": ordering,
+    })
+
+
 @extend_schema_view(list=extend_schema(summary="Committees of the caller's subtree"),
                     retrieve=extend_schema(summary="One committee"))
 class CommitteeViewSet(ScopedReadOnlyViewSet):
+    """Committees in tree order, each with the code of the committee above (one subquery, not a query a row)."""
+
     queryset = Committee.objects.none()  # the schema's model; rows come from get_queryset()
     resource = "committees"
     serializer_class = serializers.CommitteeSerializer
@@ -65,56 +78,19 @@ class CommitteeViewSet(ScopedReadOnlyViewSet):
         return queryset.annotate(parent_code=Subquery(parent.values("code")[:1])).order_by("path")
 
 
-@extend_schema_view(list=extend_schema(summary="Study-group members (the roster) in the caller's scope"),
-                    retrieve=extend_schema(summary="One member"))
-class MemberViewSet(ScopedReadOnlyViewSet):
-    queryset = Member.objects.none()  # the schema's model; rows come from get_queryset()
-    resource = "members"
-    serializer_class = serializers.MemberSerializer
-    filterset_class = filters.MemberFilter
-
-    def shape(self, queryset):
-        return queryset.select_related("committee").order_by("committee__path", "order", "id")
-
-
-class FilingViewSet(ScopedReadOnlyViewSet):
-    queryset = Filing.objects.none()  # the schema's model; rows come from get_queryset()
-    resource = "filings"
-    serializer_class = serializers.FilingSerializer
-    filterset_class = filters.FilingFilter
-
-    def shape(self, queryset):
-        return queryset.order_by("planned_on", "id")
-
-
-class VisitViewSet(ScopedReadOnlyViewSet):
-    queryset = Visit.objects.none()  # the schema's model; rows come from get_queryset()
-    resource = "visits"
-    serializer_class = serializers.VisitSerializer
-    filterset_class = filters.VisitFilter
-
-    def shape(self, queryset):
-        return queryset.order_by("-visited_on", "-id")
-
-
-class RectificationViewSet(ScopedReadOnlyViewSet):
-    queryset = Rectification.objects.none()  # the schema's model; rows come from get_queryset()
-    resource = "rectifications"
-    serializer_class = serializers.RectificationSerializer
-    filterset_class = filters.RectificationFilter
-
-    def shape(self, queryset):
-        return queryset.order_by("due_on", "id")
-
-
-class TaskViewSet(ScopedReadOnlyViewSet):
-    queryset = PracticalTask.objects.none()  # the schema's model; rows come from get_queryset()
-    resource = "tasks"
-    serializer_class = serializers.TaskSerializer
-    filterset_class = filters.TaskFilter
-
-    def shape(self, queryset):
-        return queryset.select_related("committee").order_by("due_on", "id")
+MemberViewSet = extend_schema_view(
+    list=extend_schema(summary="Study-group members (the roster) in the caller's scope"),
+    retrieve=extend_schema(summary="One member"),
+)(scoped_viewset("members", Member, serializers.MemberSerializer, filters.MemberFilter,
+                 ("committee__path", "order", "id")))
+FilingViewSet = scoped_viewset("filings", Filing, serializers.FilingSerializer, filters.FilingFilter,
+                               ("planned_on", "id"))
+VisitViewSet = scoped_viewset("visits", Visit, serializers.VisitSerializer, filters.VisitFilter,
+                              ("-visited_on", "-id"))
+RectificationViewSet = scoped_viewset("rectifications", Rectification, serializers.RectificationSerializer,
+                                      filters.RectificationFilter, ("due_on", "id"))
+TaskViewSet = scoped_viewset("tasks", PracticalTask, serializers.TaskSerializer, filters.TaskFilter,
+                             ("due_on", "id"))
 
 
 def with_attendance(queryset):

@@ -7,7 +7,15 @@ The generated data set has records only; `ensure_attendance()` adds a roster to 
 attendance of the latest months' records of the kinds that keep it (the months the measured pages show),
 once, in two INSERT … SELECT statements (no triggers on these tables, no figure depends on them), then on
 PostgreSQL a VACUUM (ANALYZE) of the tables no vacuum has visited yet.
+
+`make bench` measures it with the rest; this part alone, on the bench database (built first if missing):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg_bench .venv/bin/python -m bench.api [--requests 200]
 """
+import argparse
+import json
+import os
+import sys
 import time
 from statistics import median
 
@@ -146,3 +154,49 @@ def measure_records_api(*, requests=50, warmup=2):
     counts = set(out["queries"].values())
     out["constant"] = len(counts) == 1 and all(isinstance(n, int) for n in counts)
     return out
+
+
+def main(argv=None):
+    """The records API part of the benchmark alone: the data set of `--size` (reused, or built when missing, as
+    `make bench` builds it), its attendance, then measure_records_api(); prints the results as JSON."""
+    parser = argparse.ArgumentParser(description="The record list API at scale (issue 11), alone.")
+    parser.add_argument("--size", default="full", help="Data set size (bench/generator.py SIZES).")
+    parser.add_argument("--requests", type=int, default=50, help="Timed requests per scope (after warm-up).")
+    parser.add_argument("--json", help="Also write the results here.")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studygroup.settings_test")
+    import django
+
+    django.setup()
+    from bench import dataset, generator
+
+    size = generator.SIZES[args.size]
+    dataset.guard()
+    dataset.create_if_missing()
+    with dataset.exclusive():
+        dataset.migrate()
+        summary, built, seconds = dataset.ensure(size, stdout=sys.stdout)
+        months = generator.month_starts(size)
+        result = {"database": dataset.describe(), "size": size.name, "records": summary["records"],
+                  "built_now": built, "build_seconds": round(seconds, 1), "load_at_start": _load()}
+        result["data"] = ensure_attendance(months)
+        result.update(measure_records_api(requests=args.requests))
+        result["load_at_end"] = _load()
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    print(text)
+    from bench.report import _api_rows
+
+    for row in _api_rows({"api": result}):  # the rows of bench/results.md's table
+        print("| " + " | ".join(row) + " |")
+    if args.json:
+        with open(args.json, "w") as out:
+            out.write(text)
+    return 0
+
+
+def _load():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
