@@ -8,11 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from committees import policy
 from committees.models import CommitteeKind
-from studygroup.lists import SMALL_HIDDEN, CommitteeCodeFilter, ListTable, ScopedFilterSet
+from studygroup.lists import (
+    SMALL_HIDDEN,
+    CommitteeCodeFilter,
+    LinkColumn,
+    ListTable,
+    ScopedFilterSet,
+    badge,
+    committee_column,
+)
 
 from .models import AssessmentScore, PracticalTask, TaskLevel, TaskStatus, TestRound, TestSitting
 
-STATUS_BADGES = {TaskStatus.DONE: "text-bg-success", TaskStatus.IN_PROGRESS: "text-bg-primary"}
+STATUS_BADGES = {TaskStatus.DONE: "success", TaskStatus.IN_PROGRESS: "primary"}
 
 
 class TaskFilter(ScopedFilterSet):
@@ -34,9 +42,17 @@ class TaskFilter(ScopedFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
 
+def _edit_link(task, table):
+    if not policy.may(table.request.user, policy.WRITE, task.committee):
+        return ""
+    return format_html(' · <a class="small" href="{}">{}</a>', reverse("assessment:task_edit", args=[task.pk]),
+                       _("Edit"))
+
+
 class TaskTable(ListTable):
-    title = tables.Column()
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    title = LinkColumn(lambda task: reverse("assessment:task_detail", args=[task.pk]), link_class="fw-semibold",
+                       after=_edit_link, below=lambda task: task.committee.name)
+    committee = committee_column(attrs=SMALL_HIDDEN)
     level = tables.Column(attrs=SMALL_HIDDEN)
     due_on = tables.DateColumn(format="Y-m-d")
     status = tables.Column()
@@ -49,26 +65,11 @@ class TaskTable(ListTable):
         empty_text = _("No practical-matter tasks here.")
         row_attrs = {"data-task": lambda record: record.pk}
 
-    def render_title(self, value, record):
-        edit = ""
-        if policy.may(self.request.user, policy.WRITE, record.committee):
-            edit = format_html(' · <a class="small" href="{}">{}</a>', reverse("assessment:task_edit", args=[record.pk]),
-                               _("Edit"))
-        return format_html('<a class="fw-semibold" href="{}">{}</a>{}<div class="small text-secondary d-md-none">{}</div>',
-                           reverse("assessment:task_detail", args=[record.pk]), value, edit, record.committee.name)
-
-    def value_title(self, value):
-        return value
-
-    def render_level(self, record):
-        return record.get_level_display()
-
     def value_status(self, record):
         return str(record.get_status_display())
 
     def render_status(self, record):
-        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, "text-bg-secondary"),
-                           record.get_status_display())
+        return badge(STATUS_BADGES.get(record.status, "secondary"), record.get_status_display())
 
 
 class RoundFilter(ScopedFilterSet):
@@ -83,8 +84,8 @@ class RoundFilter(ScopedFilterSet):
 
 class RoundTable(ListTable):
     held_on = tables.DateColumn(format="Y-m-d")
-    name = tables.Column()
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    name = LinkColumn(lambda test_round: reverse("assessment:round_detail", args=[test_round.pk]))
+    committee = committee_column(attrs=SMALL_HIDDEN)
     drawn_count = tables.Column()
     candidate_count = tables.Column(attrs=SMALL_HIDDEN)
     strata = tables.Column(attrs=SMALL_HIDDEN)
@@ -95,15 +96,6 @@ class RoundTable(ListTable):
         order_by = ("-held_on",)
         empty_text = _("No knowledge-test rounds yet.")
         row_attrs = {"data-round": lambda record: record.pk}
-
-    def render_name(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("assessment:round_detail", args=[record.pk]), value)
-
-    def value_name(self, value):
-        return value
-
-    def render_strata(self, record):
-        return record.get_strata_display()
 
 
 class SittingFilter(ScopedFilterSet):
@@ -126,7 +118,7 @@ class SittingFilter(ScopedFilterSet):
 class SittingTable(ListTable):
     member_id = tables.Column(verbose_name=_("member id"), attrs={"td": {"class": "font-monospace"}})
     member = tables.Column(accessor="member__name", verbose_name=_("name"), order_by=("member__name",))
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path", "member__order"))
+    committee = committee_column(order_by=("committee__path", "member__order"))
     stratum = tables.Column(attrs=SMALL_HIDDEN)
     score = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
     passed = tables.Column()
@@ -144,7 +136,7 @@ class SittingTable(ListTable):
 
     def render_passed(self, record):
         if record.passed is False:
-            return format_html('<span class="badge text-bg-warning">{}</span>', _("below the pass mark"))
+            return badge("warning", _("below the pass mark"))
         return self.value_passed(record)
 
 
@@ -159,7 +151,7 @@ class RankingFilter(ScopedFilterSet):
 
 class RankingTable(ListTable):
     rank = tables.Column(verbose_name=_("rank"), order_by=("-points", "committee__path"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",))
+    committee = committee_column(link=lambda score: reverse("assessment:score", args=[score.year, score.committee.code]))
     kind = tables.Column(accessor="committee__kind", verbose_name=_("kind"), attrs=SMALL_HIDDEN)
     points = tables.Column(attrs={"td": {"class": "text-end fw-semibold"}, "th": {"class": "text-end"}})
     max_points = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
@@ -169,13 +161,3 @@ class RankingTable(ListTable):
         fields = ("rank", "committee", "kind", "points", "max_points")
         empty_text = _("No scores for this year yet.")
         row_attrs = {"data-committee": lambda record: record.committee.code}
-
-    def render_committee(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("assessment:score", args=[record.year, record.committee.code]),
-                           value)
-
-    def value_committee(self, value):
-        return value
-
-    def render_kind(self, record):
-        return record.committee.get_kind_display()

@@ -11,7 +11,10 @@ Generalised from the archive (sessions_app/views/archive.py) and its corrections
   are the user's visible committees, and a committee outside them is 404, like a page that does not exist;
 - `?export=csv` / `?export=xlsx` answer the table's `as_values()`: every column's `value_<name>` (or its plain
   text), through studygroup/spreadsheets.py, so user-typed cells are formula-safe;
-- `?sort=` is the table's ordering (django-tables2), applied to the page and the export alike.
+- `?sort=` is the table's ordering (django-tables2), applied to the page and the export alike;
+- a table is built from the same few cells: `committee_column()` (the name, sorted in tree order), `LinkColumn`
+  (the link to the row's page, a second line on a phone; its export is the text), `badge()` for a status, and
+  a field with choices shows its label without a render_ method.
 """
 from dataclasses import dataclass
 
@@ -20,6 +23,7 @@ import django_tables2 as tables
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
@@ -42,6 +46,39 @@ class ListTable(tables.Table):
         attrs = TABLE_ATTRS
         empty_text = _("Nothing matches these filters.")
         default = ""  # an empty cell is empty on the page and in the export alike
+
+
+class LinkColumn(tables.Column):
+    """The cell's text as the link to the row's page, `url(record)`. `below(record)` adds a second line shown
+    only on a phone, for what the columns hidden there say; `after(record, table)` follows the link (an action
+    of the row). The export is the text alone."""
+
+    def __init__(self, url, *, below=None, after=None, link_class="", **kwargs):
+        super().__init__(**kwargs)
+        self.url, self.below, self.after, self.link_class = url, below, after, link_class
+
+    def render(self, value, record, table):
+        css = format_html(' class="{}"', self.link_class) if self.link_class else ""
+        after = self.after(record, table) if self.after is not None else ""
+        below = "" if self.below is None else format_html(
+            '<div class="small text-secondary d-md-none">{}</div>', self.below(record))
+        return format_html('<a{} href="{}">{}</a>{}{}', css, self.url(record), value, after, below)
+
+    def value(self, value):
+        return value
+
+
+def committee_column(path="committee", *, link=None, order_by=None, **kwargs):
+    """The column of a row's committee (`path` leads from the row to it): its name, sorted in tree order, and
+    with `link(record)` the link to the row's page."""
+    kwargs.setdefault("verbose_name", _("committee"))
+    kwargs.update(accessor=f"{path}__name", order_by=order_by or (f"{path}__path",))
+    return tables.Column(**kwargs) if link is None else LinkColumn(link, **kwargs)
+
+
+def badge(style, text):
+    """A status as a coloured badge (Bootstrap's `text-bg-<style>`)."""
+    return format_html('<span class="badge text-bg-{}">{}</span>', style, text)
 
 
 class ScopedFilterSet(django_filters.FilterSet):

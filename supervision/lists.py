@@ -9,7 +9,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from committees import policy
-from studygroup.lists import SMALL_HIDDEN, ListTable, ScopedFilterSet, committee_filter
+from studygroup.lists import (
+    SMALL_HIDDEN,
+    LinkColumn,
+    ListTable,
+    ScopedFilterSet,
+    badge,
+    committee_column,
+    committee_filter,
+)
 
 from .models import FILING_KIND_CHOICES, Filing, Rectification, RectificationStatus, Visit
 
@@ -41,9 +49,10 @@ class FilingFilter(ScopedFilterSet):
 
 class FilingTable(ListTable):
     planned_on = tables.DateColumn(format="Y-m-d")
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
+    committee = committee_column(attrs=SMALL_HIDDEN)
     kind = tables.Column()
-    topic = tables.Column()
+    topic = LinkColumn(lambda filing: reverse("supervision:filing", args=[filing.pk]),
+                       below=lambda filing: filing.committee.name)
     place = tables.Column(attrs=SMALL_HIDDEN)
     state = tables.Column(verbose_name=_("status"), empty_values=(), orderable=False)
 
@@ -54,16 +63,6 @@ class FilingTable(ListTable):
         empty_text = _("No filings.")
         row_attrs = {"data-filing": lambda record: record.pk}
 
-    def render_topic(self, value, record):
-        return format_html('<a href="{}">{}</a><div class="small text-secondary d-md-none">{}</div>',
-                           reverse("supervision:filing", args=[record.pk]), value, record.committee.name)
-
-    def value_topic(self, value):
-        return value
-
-    def render_kind(self, record):
-        return record.get_kind_display()
-
     def value_state(self, record):
         if record.activity_id:
             return str(_("Held"))
@@ -72,10 +71,10 @@ class FilingTable(ListTable):
     def render_state(self, record):
         style = "success" if record.activity_id else (
             "warning" if record.planned_on < timezone.localdate() else "secondary")
-        badge = format_html('<span class="badge text-bg-{}">{}</span>', style, self.value_state(record))
+        state = badge(style, self.value_state(record))
         if record.activity_id or record.planned_on > timezone.localdate() or not self._may_link(record):
-            return badge
-        return format_html('{} <a class="btn btn-sm btn-outline-primary ms-1" href="{}">{}</a>', badge,
+            return state
+        return format_html('{} <a class="btn btn-sm btn-outline-primary ms-1" href="{}">{}</a>', state,
                            reverse("supervision:filing_link", args=[record.pk]), _("Link the session held"))
 
     def _may_link(self, record):
@@ -108,7 +107,8 @@ class VisitFilter(ScopedFilterSet):
 
 class VisitTable(ListTable):
     visited_on = tables.DateColumn(format="Y-m-d")
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",))
+    committee = committee_column(link=lambda visit: reverse(
+        "supervision:visit_edit" if visit.is_draft else "supervision:visit", args=[visit.pk]))
     kind = tables.Column(attrs=SMALL_HIDDEN)
     auditor = tables.Column(accessor="auditor__user", order_by=("auditor__user__username",), attrs=SMALL_HIDDEN)
     observed_count = tables.Column(attrs=SMALL_HIDDEN)
@@ -124,16 +124,6 @@ class VisitTable(ListTable):
         empty_text = _("No visits.")
         row_attrs = {"data-visit": lambda record: record.pk}
 
-    def render_committee(self, value, record):
-        name = "supervision:visit_edit" if record.is_draft else "supervision:visit"
-        return format_html('<a href="{}">{}</a>', reverse(name, args=[record.pk]), value)
-
-    def value_committee(self, value):
-        return value
-
-    def render_kind(self, record):
-        return record.get_kind_display()
-
     def render_auditor(self, value):
         return str(value)
 
@@ -143,10 +133,7 @@ class VisitTable(ListTable):
     def render_discrepancy(self, value):
         if not value:
             return self.value_discrepancy(value)
-        return format_html('<span class="badge text-bg-danger">{}</span>', _("Discrepancy"))
-
-    def render_status(self, record):
-        return record.get_status_display()
+        return badge("danger", _("Discrepancy"))
 
 
 class RectificationFilter(ScopedFilterSet):
@@ -167,8 +154,9 @@ class RectificationFilter(ScopedFilterSet):
 
 class RectificationTable(ListTable):
     raised_on = tables.DateColumn(format="Y-m-d", attrs=SMALL_HIDDEN)
-    committee = tables.Column(accessor="committee__name", verbose_name=_("committee"), order_by=("committee__path",), attrs=SMALL_HIDDEN)
-    description = tables.Column()
+    committee = committee_column(attrs=SMALL_HIDDEN)
+    description = LinkColumn(lambda item: reverse("supervision:rectification", args=[item.pk]),
+                             below=lambda item: f"{item.committee.name} · {item.owner}")
     owner = tables.Column(attrs=SMALL_HIDDEN)
     due_on = tables.DateColumn(format="Y-m-d")
     status = tables.Column()
@@ -180,14 +168,6 @@ class RectificationTable(ListTable):
         empty_text = _("No rectification items.")
         row_attrs = {"data-rectification": lambda record: record.pk}
 
-    def render_description(self, value, record):
-        return format_html('<a href="{}">{}</a><div class="small text-secondary d-md-none">{} · {}</div>',
-                           reverse("supervision:rectification", args=[record.pk]), value, record.committee.name,
-                           record.owner)
-
-    def value_description(self, value):
-        return value
-
     def value_status(self, record):
         if record.status == RectificationStatus.OPEN and record.due_on < timezone.localdate():
             return str(_("Overdue"))
@@ -197,4 +177,4 @@ class RectificationTable(ListTable):
         text = self.value_status(record)
         style = "success" if record.status == RectificationStatus.DONE else (
             "danger" if text == str(_("Overdue")) else "warning")
-        return format_html('<span class="badge text-bg-{}">{}</span>', style, text)
+        return badge(style, text)

@@ -144,6 +144,24 @@ def test_user_typed_cells_are_formula_safe(client, people, world):
         assert typed == [(FORMULA, "s")], url
 
 
+def test_a_rows_link_carries_its_phone_line_and_its_export_is_the_text_alone(client, tree, people, world):
+    """studygroup/lists.py's LinkColumn: the cell links to the row's page, a phone-only line says what the hidden
+    columns say (the committee, the owner), and the CSV holds the text of the link alone."""
+    from supervision.models import Filing, Rectification
+
+    client.force_login(people.leader_city)
+    filing = Filing.objects.get(topic="甲县四月报备")
+    html = client.get(reverse("supervision:filings")).content.decode()
+    assert (f'<a href="{reverse("supervision:filing", args=[filing.pk])}">甲县四月报备</a>'
+            f'<div class="small text-secondary d-md-none">{tree.county_a.name}</div>') in html
+    item = Rectification.objects.filter(committee=tree.county_a).first()
+    html = client.get(reverse("supervision:rectifications")).content.decode()
+    assert f'<div class="small text-secondary d-md-none">{tree.county_a.name} · {item.owner}</div>' in html
+    lines = exported(client, reverse("supervision:filings"), {"committee": tree.county_a.pk}, "csv")
+    cells = [cell for line in lines[1:] for cell in line]
+    assert "甲县四月报备" in cells and not any("<" in cell for cell in cells)
+
+
 @pytest.mark.parametrize("name,args,params", [
     ("supervision:filings", [], {"committee": "county_b"}),
     ("supervision:rectifications", [], {"committee": "county_b"}),
