@@ -401,14 +401,23 @@ class Volume:
     # ------------------------------------------------------------ 二、sessions
 
     def sessions(self):
-        for index, kind in enumerate(SESSION_KINDS):
+        self.kind_parts(SESSION_KINDS, self._sessions, self.session_lines)
+
+    def kind_parts(self, kinds, count, lines, summary=None):
+        """A sub-heading per kind with its number of records (`count(n)`, in the kind's unit), "none" under an
+        empty one, and each record under its own heading, written by `lines(record)`; `summary(kind, records)`
+        ends a kind's part."""
+        w, m = self.w, self.m
+        for index, kind in enumerate(kinds):
             records = self.c.of_kind(kind)
-            self.w.heading(f"{sub_number(index)}{kind.label}{self.m.paren(self._sessions(len(records)))}", 2)
+            w.heading(f"{sub_number(index)}{kind.label}{m.paren(count(len(records)))}", 2)
             if not records:
-                self.w.none_line()
+                w.none_line()
             for number, record in enumerate(records, 1):
                 self.record_heading(number, record)
-                self.session_lines(record)
+                lines(record)
+            if summary is not None:
+                summary(kind, records)
 
     def _sessions(self, n):
         return ngettext("%(n)s session", "%(n)s sessions", n) % {"n": n}
@@ -437,20 +446,23 @@ class Volume:
             w.line(gettext("Periods"), record.period_count)
             w.line(gettext("Days"), record.day_count)
             w.line(gettext("Participants"), record.participant_count)
-        w.line(gettext("Materials studied"), record.materials)
-        self.common_lines(record)
-        if record.kind in ATTENDANCE_KINDS:
-            self.attendance(record)
-        w.line(gettext("Speeches and discussion"), record.discussion)
-        w.line(gettext("Notes"), record.notes)
+        self.closing_lines(record, discussion=True)
 
-    def common_lines(self, record):
+    def closing_lines(self, record, *, discussion=False):
+        """What every record's part ends with: the materials, plan topics, campaign, theme and late entry, the
+        attendance where its kind keeps it, (a session's speeches and discussion,) the notes."""
         w, m = self.w, self.m
+        w.line(gettext("Materials studied"), record.materials)
         w.line(gettext("Plan topics"), m.enum.join(t.title for t in record.plan_topics.all()))
         w.line(gettext("Campaign"), record.campaign.name if record.campaign_id else "")
         w.line(gettext("Theme"), record.theme.name if record.theme_id else "")
         if record.is_late:
             w.line(gettext("Entered late"), gettext("Yes, after the month had closed"))
+        if record.kind in ATTENDANCE_KINDS:
+            self.attendance(record)
+        if discussion:
+            w.line(gettext("Speeches and discussion"), record.discussion)
+        w.line(gettext("Notes"), record.notes)
 
     def attendance(self, record):
         w, m = self.w, self.m
@@ -481,46 +493,33 @@ class Volume:
     # ------------------------------------------------------------ 三、lectures
 
     def lectures(self):
+        self.kind_parts(LECTURE_KINDS, self._lectures, self.lecture_lines, summary=self.outreach_total)
+
+    def lecture_lines(self, record):
         w, m = self.w, self.m
-        for index, kind in enumerate(LECTURE_KINDS):
-            records = self.c.of_kind(kind)
-            w.heading(f"{sub_number(index)}{kind.label}{m.paren(self._lectures(len(records)))}", 2)
-            if not records:
-                w.none_line()
-            for number, record in enumerate(records, 1):
-                self.record_heading(number, record)
-                w.line(gettext("Speaker"), record.speaker)
-                w.line(gettext("Inviting body"), record.inviting_body)
-                w.line(gettext("Online or offline"), record.get_delivery_mode_display())
-                w.line(gettext("Lecturer level"), record.get_lecturer_level_display())
-                w.line(gettext("Place"), m.comma.join(x for x in (record.get_place_kind_display(), record.site) if x))
-                w.line(gettext("Audience"), record.audience_count)
-                w.line(gettext("Materials studied"), record.materials)
-                self.common_lines(record)
-                if record.kind in ATTENDANCE_KINDS:
-                    self.attendance(record)
-                w.line(gettext("Notes"), record.notes)
-            if kind == ActivityKind.OUTREACH_LECTURE and records:
-                audience = sum(r.audience_count or 0 for r in records)
-                w.paragraph(gettext("In all: %(lectures)s lectures, audience %(audience)s.") % {
-                    "lectures": len(records), "audience": audience})
+        w.line(gettext("Speaker"), record.speaker)
+        w.line(gettext("Inviting body"), record.inviting_body)
+        w.line(gettext("Online or offline"), record.get_delivery_mode_display())
+        w.line(gettext("Lecturer level"), record.get_lecturer_level_display())
+        w.line(gettext("Place"), m.comma.join(x for x in (record.get_place_kind_display(), record.site) if x))
+        w.line(gettext("Audience"), record.audience_count)
+        self.closing_lines(record)
+
+    def outreach_total(self, kind, records):
+        if kind == ActivityKind.OUTREACH_LECTURE and records:
+            audience = sum(r.audience_count or 0 for r in records)
+            self.w.paragraph(gettext("In all: %(lectures)s lectures, audience %(audience)s.") % {
+                "lectures": len(records), "audience": audience})
 
     # ------------------------------------------------------------ 四、immersive and field study
 
     def immersive_and_field(self):
-        w, m = self.w, self.m
-        for index, kind in enumerate(VISIT_OUT_KINDS):
-            records = self.c.of_kind(kind)
-            w.heading(f"{sub_number(index)}{kind.label}{m.paren(self._activities(len(records)))}", 2)
-            if not records:
-                w.none_line()
-            for number, record in enumerate(records, 1):
-                self.record_heading(number, record)
-                w.line(gettext("Site"), record.site)
-                w.line(gettext("Participants (person-times)"), record.participant_count)
-                w.line(gettext("Materials studied"), record.materials)
-                self.common_lines(record)
-                w.line(gettext("Notes"), record.notes)
+        self.kind_parts(VISIT_OUT_KINDS, self._activities, self.visit_out_lines)
+
+    def visit_out_lines(self, record):
+        self.w.line(gettext("Site"), record.site)
+        self.w.line(gettext("Participants (person-times)"), record.participant_count)
+        self.closing_lines(record)  # these kinds keep no attendance
 
     # ------------------------------------------------------------ 五、articles and reports
 
