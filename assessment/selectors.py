@@ -123,9 +123,9 @@ def figures_committee(user, code=None):
 
 def page_figures(user, committee, month, keys):
     """The registry's figures of `committee` as of `month` (reports.figures), as the dashboard shows them to this
-    user: the whole subtree, or the committee's own group for a reader of that committee alone (a secretary)."""
-    own = not scoping.reads_subtree(user, committee)
-    return figures.page_figures(committee, month, keys, own=own)
+    user: each the registry's headline, or the committee's own group's (reports.scoping.uses_own: a reader of that
+    committee alone, a secretary, sees only its own group's)."""
+    return figures.page_figures(user, committee, month, keys)
 
 
 # ---------------------------------------------------------------- annual assessment

@@ -1,7 +1,7 @@
 """The big screen (数据大屏): the figures of a committee's subtree for a meeting-room display at 1920×1080.
 
 Headline figures, the trend of the month, the ranking of the units below and a treemap of the subtree, all read
-from the rollup tables through the registry (reports.figures.figures_for and the dashboard's selectors), so the
+from the rollup tables through the registry (reports.figures.figures_for and reports/dashboard.py), so the
 screen can never disagree with the dashboard, the bulletin or `stats`. The page is a shell that its script
 refreshes from the JSON of the same view (`?format=json`) every REFRESH_SECONDS.
 
@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET
 
 from committees.models import Committee
 
-from . import briefing, page_cache, scoping, selectors
+from . import briefing, dashboard, page_cache, scoping
 from . import metrics as registry
 from .figures import figures_for
 from .forms import DashboardForm
 from .models import MetricValue
+from .months import default_month
 
 REFRESH_SECONDS = 60
 TREE_DEPTH = 2  # levels below the committee shown in the treemap
@@ -60,7 +61,7 @@ def headline_keys():
 
 
 def trend_metric():
-    return registry.REGISTRY.get(TREND_METRIC) or selectors.default_chosen(registry.all_metrics())
+    return registry.REGISTRY.get(TREND_METRIC) or dashboard.default_chosen(registry.all_metrics())
 
 
 def headline(committee, month):
@@ -79,15 +80,15 @@ def headline(committee, month):
 
 
 def trend(committee, month, metric):
-    values = selectors.committee_year_values(committee, month, metric)
+    values = dashboard.committee_year_values(committee, month, metric)
     return [{"month": f"{m:%Y-%m}", "label": f"{m.month}", "value": value, "ytd": ytd}
-            for m, value, ytd in selectors.trend(values, month, metric, True)]
+            for m, value, ytd in dashboard.trend(values, month, metric, True)]
 
 
 def ranking(user, committee, month, metric):
     """The units directly below, by the year to date of `metric` (the figure shown), then the month's."""
     children = scoping.sub_committees(user, committee)
-    rows = selectors.breakdown(children, month, metric) if children else []
+    rows = dashboard.breakdown(children, month, metric) if children else []
     rows = sorted(rows, key=lambda row: (-row.ytd, -row.value, row.committee.path))
     return [{"code": r.committee.code, "name": r.committee.name, "value": r.value, "ytd": r.ytd,
              "text": figure_text(r.ytd)} for r in rows[:RANKING_SIZE]], len(rows)
@@ -128,7 +129,7 @@ def screen(user, *, code=None, month=None):
     if not scoping.reads_subtree(user, committee):
         raise Http404  # the screen is the subtree's: a reader of one committee alone has its own pages
     # Without a month: the latest with figures, as the dashboard opens (a display left on follows the new month).
-    month = month or briefing.latest_month_with_data(committee) or selectors.default_month()
+    month = month or briefing.latest_month_with_data(committee) or default_month()
     parts = (*page_cache.scope_parts(committee, True), f"{month:%Y-%m}", tuple(headline_keys()))
     return page_cache.cached("bigscreen", page_cache.version(month), parts, lambda: _screen(user, committee, month))
 

@@ -21,6 +21,7 @@ from . import metrics as registry
 from .figures import figures_for
 from .models import MetricValue
 from .months import current_month, month_end, previous_month
+from .scoping import uses_own
 
 # ---------------------------------------------------------------- numbers
 
@@ -89,46 +90,17 @@ def headline_keys(shown_keys):
     return keys
 
 
-def drill_key(definition):
-    """The stored metric whose records stand behind a figure (a ratio: its numerator; a coverage: its metric)."""
-    if isinstance(definition, registry.Coverage):
-        return definition.metric
-    if isinstance(definition, registry.Ratio):
-        return definition.numerator
-    return definition.key
-
-
-def _parts(keys):
-    """The keys figures_for must read to give `keys`: a ratio needs its two metrics."""
-    wanted = list(keys)
-    for key in keys:
-        if key in registry.RATIOS:
-            ratio = registry.get_ratio(key)
-            wanted += [ratio.numerator, ratio.denominator]
-    return list(dict.fromkeys(wanted))
-
-
 def figures_at(committee, month, keys, subtree_readable):
-    """{key: (month value, year to date)} of `keys` for one month, as the dashboard's cards read them: the
-    registry's headline (figures_for), or for a reader of the committee alone its own group's rows. A month the
-    rollup never computed (before the portal was in use) has no figures to compare with: every value is None."""
-    read = figures_for(committee, month, keys=_parts(keys))
+    """{key: (month value, year to date)} of `keys` for one month, as the dashboard's cards read them (figures_for,
+    own group or subtree as reports.scoping.uses_own chooses; a coverage only for a reader of the whole subtree).
+    A month the rollup never computed (before the portal was in use) has no figures to compare with: every value
+    is None."""
+    keys = [key for key in keys if subtree_readable or key not in registry.COVERAGES]
+    read = figures_for(committee, month, keys=keys)
     if read.as_of is None:
-        return {key: (None, None) for key in keys if subtree_readable or key not in registry.COVERAGES}
-    if subtree_readable:
-        return {f.key: (f.month_value, f.ytd_value) for f in read.items if f.key in keys}
-    stored = [k for k in _parts(keys) if k not in registry.RATIOS and k not in registry.COVERAGES]
-    rows = MetricValue.objects.filter(committee=committee, month=month, metric__in=stored)
-    own = {key: (value, ytd) for key, value, ytd in rows.values_list("metric", "own", "own_ytd")}
-    found = {}
-    for key in keys:
-        if key in registry.RATIOS:
-            ratio = registry.get_ratio(key)
-            (num, num_ytd), (den, den_ytd) = own.get(ratio.numerator, (0, 0)), own.get(ratio.denominator, (0, 0))
-            found[key] = (ratio.value(num, den), ratio.value(num_ytd, den_ytd))
-        elif key not in registry.COVERAGES:
-            found[key] = own.get(key, (0, 0))
-    return found
+        return {key: (None, None) for key in keys}
+    shown = (f.shown(uses_own(f.definition, subtree_readable=subtree_readable)) for f in read.items)
+    return {f.key: (f.month_value, f.ytd_value) for f in shown}
 
 
 def difference(now, then):
@@ -142,13 +114,13 @@ def difference(now, then):
 class Headline:
     """One figure of the headline row, with its change against last month and the same month last year."""
 
-    figure: object  # selectors.Figure: metric, value (the month), ytd
+    figure: object  # reports.figures.Figure, as the card shows it
     previous: tuple  # (month value, year to date) of last month
     last_year: tuple  # the same, of the same month a year before
 
     @property
     def metric(self):
-        return self.figure.metric
+        return self.figure.definition
 
     @property
     def is_ratio(self):
@@ -162,13 +134,13 @@ class Headline:
     def month_change(self):
         """Month on month (环比): this month's figure − last month's (a coverage: its year to date)."""
         if not self.has_month:
-            return difference(self.figure.ytd, self.previous[1])
-        return difference(self.figure.value, self.previous[0])
+            return difference(self.figure.ytd_value, self.previous[1])
+        return difference(self.figure.month_value, self.previous[0])
 
     @property
     def year_change(self):
         """Year on year (同比): the year to date − the same months of last year."""
-        return difference(self.figure.ytd, self.last_year[1])
+        return difference(self.figure.ytd_value, self.last_year[1])
 
 
 def same_month_last_year(month):
@@ -178,7 +150,7 @@ def same_month_last_year(month):
 def headline(page):
     """The headline row of a dashboard page: the configured figures the page shows, each with the stored figures
     of last month and of the same month last year (two reads of figures_for)."""
-    by_key = {f.metric.key: f for f in page.figures}
+    by_key = {f.key: f for f in page.figures}
     keys = headline_keys(by_key)
     if not keys:
         return []

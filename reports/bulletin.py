@@ -19,8 +19,9 @@ from committees.models import CommitteeKind
 
 from . import metrics as registry
 from . import outline as grammar
-from . import page_cache, selectors
-from .figures import figures_for
+from . import page_cache
+from .figures import card_figures, figures_for
+from .scoping import uses_own
 
 CHINESE_SMALL = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
@@ -139,49 +140,23 @@ def area_word(committee):
 # ---------------------------------------------------------------- figures
 
 
-@dataclass
-class Figures:
-    """The figures of one committee and month, by key (metrics and ratios)."""
-
-    by_key: dict
-    ratios: dict
-
-    def ytd(self, key):
-        """Year to date, or None when no such metric is registered (its sentence is then skipped)."""
-        figure = self.by_key.get(key) or self.ratios.get(key)
-        return None if figure is None else figure.ytd
-
-    def ytd_of_tally(self, tally):
-        """The first figure (registry order) that reproduces a tally, when no key is agreed for it."""
-        found = [f for f in [*self.by_key.values(), *self.ratios.values()] if f.metric.tally == tally]
-        found.sort(key=lambda f: (f.metric.order, f.metric.key))
-        return found[0].ytd if found else None
-
-
 def read_figures(committee, month, subtree_readable=True):
-    """The dashboard's cards (reports.figures underneath), so the bulletin never disagrees with them.
+    """The dashboard's cards (reports.figures.card_figures), so the bulletin never disagrees with them.
     A reader of one committee only (a secretary) gets the own-group figures and nothing about the
     committees under it."""
     metrics = registry.all_metrics()
     if not subtree_readable:
         metrics = [m for m in metrics if m.scope == registry.OWN]
-    figures = selectors.card_figures(committee, month, metrics, subtree_readable)
-    by_key = {f.metric.key: f for f in figures if not f.is_ratio}
-    ratios = {f.metric.key: f for f in figures if f.is_ratio}
-    return Figures(by_key, ratios)
+    return card_figures(committee, month, metrics, subtree_readable)
 
 
 # ---------------------------------------------------------------- the document
 
 
-def table(fig):
+def table(figures):
     """The tally table: the figures that reproduce the document's tallies (T1–T15), registry order."""
-    rows = []
-    figures = [f for f in [*fig.by_key.values(), *fig.ratios.values()] if f.metric.tally]
-    for item in sorted(figures, key=lambda f: (f.metric.order, f.metric.key)):
-        metric = item.metric
-        rows.append(TableRow(metric.key, metric.tally, str(metric.label), str(metric.unit), item.value, item.ytd))
-    return rows
+    tallies = sorted((f for f in figures if f.tally), key=lambda f: (f.definition.order, f.key))
+    return [TableRow(f.key, f.tally, str(f.label), str(f.unit), f.month_value, f.ytd_value) for f in tallies]
 
 
 def build(committee, month, *, subtree_readable=True, outline=None):
@@ -263,7 +238,10 @@ def outline_figures(committee, month, keys, subtree_readable):
     if not wanted:
         return {}
     read = figures_for(committee, month, keys=wanted)
-    return {f.key: f for f in read.items if subtree_readable or f.scope == registry.OWN}
+    return {
+        f.key: f.shown(uses_own(f.definition, subtree_readable=subtree_readable))
+        for f in read.items if subtree_readable or f.scope == registry.OWN
+    }
 
 
 class _Printer:

@@ -3,7 +3,7 @@ and administrators, and each one's page with its figures for a chosen month.
 
 The writes are committees/campaigns.py's services (a campaign is a committees model; its rules need nothing of
 the statistics); the pages live here because a campaign's page is its figures, read like the dashboard's
-(selectors.card_figures → figures.figures_for) and linking to the drill-down and the filtered dashboard.
+(reports.figures.card_figures → figures_for) and linking to the drill-down and the filtered dashboard.
 Out of scope is 404, the same as a code that does not exist.
 """
 import datetime
@@ -24,9 +24,12 @@ from committees import policy
 from committees.models import Committee
 from committees.scope import scope_for
 
-from . import freshness, scoping, selectors
+from . import freshness, scoping
 from .campaign_forms import CampaignForm, ThemeForm
+from .dashboard import dashboard_metrics
+from .figures import card_figures
 from .forms import PERIOD_MONTH, PERIOD_YTD, parse_month
+from .months import default_month as dashboard_default_month
 from .months import month_floor
 from .presentation import dashboard_url
 
@@ -180,7 +183,7 @@ def figures_committee(user, obj, code=None):
 def default_month(obj):
     """A campaign's month: this month while it runs, else its first or last month; a theme's: the dashboard's."""
     if not hasattr(obj, "starts_on"):
-        return selectors.default_month()
+        return dashboard_default_month()
     this = month_floor(timezone.localdate())
     return min(max(this, month_floor(obj.starts_on)), month_floor(obj.ends_on))
 
@@ -208,16 +211,16 @@ class FigureRow:
 
 
 def figure_rows(user, obj, dimension, committee, month):
-    metrics = selectors.dashboard_metrics(**{dimension: obj})
+    metrics = dashboard_metrics(**{dimension: obj})
     subtree_readable = scoping.reads_subtree(user, committee)
-    cards = selectors.card_figures(committee, month, metrics, subtree_readable)
+    cards = card_figures(committee, month, metrics, subtree_readable)
     rows = []
     for card in cards:
-        metric = card.metric
+        metric = card.definition
         drill = f"{reverse('reports:drilldown', args=[metric.key])}?committee={committee.code}&month={month:%Y-%m}"
         rows.append(FigureRow(
             key=metric.key, label=str(metric.label), unit=str(metric.unit), description=str(metric.description),
-            value=card.value, ytd=card.ytd, month_url=f"{drill}&period={PERIOD_MONTH}",
+            value=card.month_value, ytd=card.ytd_value, month_url=f"{drill}&period={PERIOD_MONTH}",
             ytd_url=f"{drill}&period={PERIOD_YTD}",
             dashboard_url=dashboard_url(committee, month, **{dimension: obj.code}, metric=metric.key),
         ))

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from studygroup import spreadsheets
 
+from . import drill, page_cache
 from . import metrics as registry
-from . import page_cache, selectors
 
 FORMATS = ("csv", "xlsx", "docx")
 XLSX_TYPE = spreadsheets.XLSX_TYPE
@@ -40,7 +40,7 @@ def drill_header(metric):
 
 def drill_lines(metric, rows):
     for obj in rows.iterator(chunk_size=2000):
-        row = selectors.drill_row(obj, metric)
+        row = drill.drill_row(obj, metric)
         line = [
             row.date.isoformat() if row.date else "",
             getattr(row.committee, "code", ""), str(row.committee or ""), str(row.text),

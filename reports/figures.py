@@ -1,10 +1,13 @@
-"""Reading the rolled-up figures of one committee and month: the one function the `stats` command,
-the dashboard and the bulletin all call (two queries: the metric rows and the month's status).
+"""The figures of the metric registry, as every page, export, command and the API read them: one `Figure` type.
 
-Every headline `value` is year to date as of the end of the month (January 1 → end of month), of the
+`figures_for` reads one committee and month from the rollup tables (two queries: the metric rows and the month's
+status). Every headline `value` is year to date as of the end of the month (January 1 → end of month), of the
 committee's own group or of its whole subtree as the metric's `scope` says. A metric with no row is 0.
+
+What a reader is shown of a figure, own group or subtree, is chosen by reports.scoping.uses_own: `card_figures`
+(the dashboard, the bulletin's table, the campaign pages) and `page_figures` (supervision, assessment) apply it.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -14,36 +17,70 @@ from . import metrics as registry
 from .metrics import OWN
 from .models import MetricValue, MonthStatus
 from .months import current_month, month_floor
+from .scoping import reads_subtree, uses_own
 
 COLUMNS = ("own", "subtree", "own_ytd", "subtree_ytd")
 
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure of the registry (a metric, ratio or coverage) for a committee and a month."""
+
     key: str
-    definition: object  # the registry's Metric or Ratio
-    value: object  # headline: year to date, own or subtree per the metric's scope (a ratio: percent or None)
-    month_value: object  # the same, for the month alone
-    ytd_value: object  # = value; named for readers that show both
+    definition: object  # the registry's Metric, Ratio or Coverage (None in a copy made for a cache: `plain`)
+    month_value: object  # the month alone (a ratio: percent or None; a coverage: None, on a card its year to date)
+    ytd_value: object  # January .. the end of the month: the headline `value`
     label: object
     unit: object
     tally: str | None
-    scope: str
-    is_ratio: bool = False
-    # The committee's own group alone, year to date (what a reader of that committee only, a secretary, is
-    # shown); None for a coverage, which speaks of the committees under this one.
+    scope: str  # OWN or SUBTREE: whose figure the registry's headline is
+    is_ratio: bool = False  # a percentage: a ratio or a coverage
+    # The committee's own group alone (what a reader of that committee only, a secretary, is shown), the month and
+    # the year to date; None for a coverage, which speaks of the committees under this one.
+    own_month_value: object = None
     own_value: object = None
+    # A ratio on a card (`card_figures`): the two figures it divides, as they are shown, each with its own records.
+    numerator: object = None
+    denominator: object = None
 
-    def headline(self, own=False):
-        return self.own_value if own else self.value
+    @property
+    def value(self):
+        """The headline: the year to date."""
+        return self.ytd_value
+
+    @property
+    def drill_key(self):
+        return drill_key(self.definition)
+
+    def shown(self, own):
+        """The figure as a reader is shown it: with `own` (reports.scoping.uses_own) its own group's values."""
+        return replace(self, month_value=self.own_month_value, ytd_value=self.own_value) if own else self
+
+    def plain(self):
+        """A copy a cache may keep: no registry object, the labels as plain strings (the cache key names the
+        language)."""
+        return replace(self, definition=None, label=str(self.label), unit=str(self.unit), numerator=None,
+                       denominator=None)
+
+
+def drill_key(definition):
+    """The stored metric whose records stand behind a figure (a ratio: its numerator; a coverage: its metric)."""
+    if isinstance(definition, registry.Coverage):
+        return definition.metric
+    if isinstance(definition, registry.Ratio):
+        return definition.numerator
+    return definition.key
 
 
 @dataclass
 class Figures:
+    """The figures of one committee and month: all those `figures_for` read, or those a page shows."""
+
     committee: object
     month: object
     as_of: object  # when the month was last computed (MonthStatus.computed_at), None if never
     items: list = field(default_factory=list)
+    own: bool = False  # every figure is the committee's own group's (a reader of that committee alone)
 
     def __getitem__(self, key):
         return self.by_key[key]
@@ -79,8 +116,9 @@ def _values(scope, row):
 def _metric_figure(metric, row):
     month_value, ytd = _values(metric.scope, row)
     return Figure(
-        key=metric.key, definition=metric, value=ytd, month_value=month_value, ytd_value=ytd,
-        label=metric.label, unit=metric.unit, tally=metric.tally, scope=metric.scope, own_value=row.get("own_ytd", 0),
+        key=metric.key, definition=metric, month_value=month_value, ytd_value=ytd, label=metric.label,
+        unit=metric.unit, tally=metric.tally, scope=metric.scope,
+        own_month_value=row.get("own", 0), own_value=row.get("own_ytd", 0),
     )
 
 
@@ -91,8 +129,9 @@ def _ratio_figure(ratio, stored):
     den_month, den_ytd = _values(scope, denominator)
     ytd = ratio.value(num_ytd, den_ytd)
     return Figure(
-        key=ratio.key, definition=ratio, value=ytd, month_value=ratio.value(num_month, den_month), ytd_value=ytd,
+        key=ratio.key, definition=ratio, month_value=ratio.value(num_month, den_month), ytd_value=ytd,
         label=ratio.label, unit=ratio.unit, tally=ratio.tally, scope=scope, is_ratio=True,
+        own_month_value=ratio.value(numerator.get("own", 0), denominator.get("own", 0)),
         own_value=ratio.value(numerator.get("own_ytd", 0), denominator.get("own_ytd", 0)),
     )
 
@@ -125,44 +164,49 @@ def uncovered_groups(coverage, committee, month, limit=50):
 def _coverage_figure(coverage, committee, month):
     ytd = coverage.value(*coverage_counts(coverage, committee, month))
     return Figure(
-        key=coverage.key, definition=coverage, value=ytd, month_value=None, ytd_value=ytd, label=coverage.label,
+        key=coverage.key, definition=coverage, month_value=None, ytd_value=ytd, label=coverage.label,
         unit=coverage.unit, tally=coverage.tally, scope=coverage.scope, is_ratio=True,
     )
 
 
-# ---------------------------------------------------------------- the figures of a page
+# ---------------------------------------------------------------- the figures a reader is shown
 
 
-@dataclass(frozen=True)
-class Shown:
-    """One figure as a page shows it: the registry key and the headline value (year to date)."""
+def card_figures(committee, month, metrics, subtree_readable):
+    """The figures of `metrics` as the cards show them to a reader of the committee's whole subtree or (not
+    `subtree_readable`) of the committee alone, a secretary: the dashboard, the bulletin's table and the campaign
+    pages. Each metric own group or subtree as reports.scoping.uses_own chooses; each ratio of two of them, of
+    the two figures shown; each coverage of one of them (it speaks of the committees under this one) only for a
+    reader of the whole subtree."""
+    keys = {m.key for m in metrics}
+    ratios = [r for r in registry.all_ratios() if r.numerator in keys and r.denominator in keys]
+    coverages = [c for c in registry.all_coverages() if c.metric in keys and subtree_readable]
+    read = figures_for(committee, month, keys=[*sorted(keys), *(r.key for r in ratios), *(c.key for c in coverages)])
+    by_key = {
+        f.key: f.shown(uses_own(f.definition, subtree_readable=subtree_readable)) for f in read.items if not f.is_ratio
+    }
+    cards = [by_key[m.key] for m in metrics if m.key in by_key]
+    for ratio in ratios:
+        num, den = by_key[ratio.numerator], by_key[ratio.denominator]
+        cards.append(replace(
+            read[ratio.key], month_value=ratio.value(num.month_value, den.month_value),
+            ytd_value=ratio.value(num.ytd_value, den.ytd_value), numerator=num, denominator=den,
+        ))
+    # Coverage is cumulative over the year: as of the month's end it is the year-to-date share.
+    cards += [replace(f, month_value=f.ytd_value) for f in read.items if isinstance(f.definition, registry.Coverage)]
+    return cards
 
-    key: str
-    value: object  # a count or sum; a ratio's or coverage's percent; None when there is no value
-    label: object
-    unit: object
 
-
-@dataclass
-class PageFigures:
-    committee: object
-    month: object
-    as_of: object
-    own: bool  # the committee's own group only (a reader of that committee alone), else the registry headline
-    by_key: dict = field(default_factory=dict)
-
-    def __getitem__(self, key):
-        return self.by_key[key]
-
-
-def page_figures(committee, month, keys, *, own=False):
-    """The figures `keys` of `committee` for `month` as a page outside the dashboard shows them (supervision,
-    assessment), read with `figures_for` like everything else: the registry's headline, or with `own` the
-    committee's own group (coverages, which speak of the committees under it, are then left out)."""
-    keys = [key for key in keys if not (own and key in registry.COVERAGES)]
+def page_figures(user, committee, month, keys):
+    """The figures `keys` of `committee` for `month` as a page outside the dashboard shows them to `user`
+    (supervision, assessment): each the registry's headline or the committee's own group's, as
+    reports.scoping.uses_own chooses; for a reader of the committee alone, coverages (which speak of the
+    committees under it) are left out."""
+    subtree_readable = reads_subtree(user, committee)
+    keys = [key for key in keys if subtree_readable or key not in registry.COVERAGES]
     read = figures_for(committee, month, keys=keys)
-    by_key = {f.key: Shown(f.key, f.headline(own), f.label, f.unit) for f in read.items}
-    return PageFigures(committee=committee, month=read.month, as_of=read.as_of, own=own, by_key=by_key)
+    shown = [f.shown(uses_own(f.definition, user=user, committee=committee)) for f in read.items]
+    return replace(read, items=shown, own=not subtree_readable)
 
 
 def year_end_month(year):

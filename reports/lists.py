@@ -1,5 +1,5 @@
 """The dashboard's breakdown (sub-committees ranked by the chosen figure) as CSV/XLSX, through the one list idiom
-(studygroup/lists.py): the rows are the dashboard's own (selectors.dashboard_page, the same parameters), in its
+(studygroup/lists.py): the rows are the dashboard's own (dashboard.dashboard_page, the same parameters), in its
 order, with the columns of its breakdown table."""
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
@@ -11,7 +11,7 @@ from committees import policy
 from studygroup.audit import log_export
 from studygroup.lists import EXPORT_FORMATS, ListTable, export_response
 
-from . import selectors
+from . import dashboard
 from .forms import DashboardForm
 
 
@@ -41,7 +41,7 @@ def breakdown_export(request, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     form = DashboardForm(request.GET)
-    page = selectors.dashboard_page(
+    page = dashboard.dashboard_page(
         request.user, code=form.value("committee"), month=form.value("month"), metric_key=form.value("metric"),
         campaign_code=form.value("campaign"), theme_code=form.value("theme"),
     )

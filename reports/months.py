@@ -1,7 +1,10 @@
-"""Month arithmetic shared by the rollup, the tasks and the commands (a month is its first day)."""
+"""Month arithmetic shared by the rollup, the tasks, the commands and the pages (a month is its first day), and
+the month a page opens on."""
 import datetime
 
 from django.utils import timezone
+
+from .models import MonthStatus
 
 
 def as_date(value):
@@ -37,6 +40,17 @@ def month_range(first, last):
         datetime.date(index // 12, index % 12 + 1, 1)
         for index in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
     ]
+
+
+def year_months(month):
+    """January .. `month` of month's year."""
+    return [datetime.date(month.year, m, 1) for m in range(1, month.month + 1)]
+
+
+def default_month():
+    """The last closed month, or the current month when none is closed yet."""
+    last = MonthStatus.objects.filter(closed_at__isnull=False).order_by("-month").values_list("month", flat=True)
+    return last.first() or timezone.localdate().replace(day=1)
 
 
 def current_month():

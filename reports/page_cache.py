@@ -25,6 +25,7 @@ A cache that fails (Redis down) is skipped: the page is built as if nothing were
 """
 import hashlib
 import logging
+import pickle
 
 from django.conf import settings
 from django.core.cache import cache
@@ -108,6 +109,10 @@ def _get(name):
         return cache.get(name, MISSING)
     except (RedisError, OSError) as error:  # the cache is only a shortcut: a broken one is skipped, not fatal
         log.warning("page cache unavailable: %s", error)
+        return MISSING
+    except (AttributeError, ImportError, pickle.UnpicklingError) as error:
+        # Written by an older release whose classes have since moved or changed: built afresh, then overwritten.
+        log.warning("page cache entry %s unreadable: %s", name, error)
         return MISSING
 
 

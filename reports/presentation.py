@@ -14,7 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import briefing
-from .briefing import change_text, counts_people, drill_key, figure_text
+from .briefing import change_text, counts_people, figure_text
+from .figures import drill_key
 from .forms import PERIOD_MONTH, PERIOD_YTD
 
 
@@ -123,27 +124,28 @@ def tooltip(metric):
 
 
 def card(links, figure):
-    page, metric = links.page, figure.metric
+    page, metric = links.page, figure.definition
+    # A ratio shows the two figures it divides; a coverage (a percentage too) is shown as a single figure.
+    divides = figure.numerator is not None
     made = Card(
         key=metric.key, label=str(metric.label), description=tooltip(metric), tally=metric.tally or "",
-        unit=str(metric.unit), chosen=metric == page.chosen, is_ratio=figure.is_ratio,
+        unit=str(metric.unit), chosen=metric == page.chosen, is_ratio=divides,
     )
-    if figure.is_ratio:
+    made.value, made.ytd = figure.month_value, figure.ytd_value  # raw, for the card's data-value
+    if divides:
         num, den = figure.numerator, figure.denominator
-        made.value, made.ytd = figure.value, figure.ytd
-        made.numerator_label, made.denominator_label = str(num.metric.label), str(den.metric.label)
-        made.denominator_unit = str(den.metric.unit)
-        made.numerator_month_text, made.denominator_month_text = _number(num.value), _number(den.value)
-        made.numerator_ytd_text, made.denominator_ytd_text = _number(num.ytd), _number(den.ytd)
-        made.numerator_month_url = links.drill(num.metric.key, page.committee)
-        made.denominator_month_url = links.drill(den.metric.key, page.committee)
-        made.numerator_ytd_url = links.drill(num.metric.key, page.committee, period=PERIOD_YTD)
-        made.denominator_ytd_url = links.drill(den.metric.key, page.committee, period=PERIOD_YTD)
+        made.numerator_label, made.denominator_label = str(num.label), str(den.label)
+        made.denominator_unit = str(den.unit)
+        made.numerator_month_text, made.denominator_month_text = _number(num.month_value), _number(den.month_value)
+        made.numerator_ytd_text, made.denominator_ytd_text = _number(num.ytd_value), _number(den.ytd_value)
+        made.numerator_month_url = links.drill(num.key, page.committee)
+        made.denominator_month_url = links.drill(den.key, page.committee)
+        made.numerator_ytd_url = links.drill(num.key, page.committee, period=PERIOD_YTD)
+        made.denominator_ytd_url = links.drill(den.key, page.committee, period=PERIOD_YTD)
     else:
-        made.value, made.ytd = figure.value, figure.ytd  # raw, for the card's data-value
         wan = counts_people(metric)
-        made.month_text, made.ytd_text = _number(figure.value, wan), _number(figure.ytd, wan)
-        made.month_exact, made.ytd_exact = _number(figure.value), _number(figure.ytd)
+        made.month_text, made.ytd_text = _number(figure.month_value, wan), _number(figure.ytd_value, wan)
+        made.month_exact, made.ytd_exact = _number(figure.month_value), _number(figure.ytd_value)
         made.choose_url = links.choose(figure.drill_key)
         made.month_url = links.drill(figure.drill_key, page.committee)
         made.ytd_url = links.drill(figure.drill_key, page.committee, period=PERIOD_YTD)
@@ -152,7 +154,7 @@ def card(links, figure):
 
 @dataclass
 class BreakdownLine:
-    row: object  # selectors.BreakdownRow: committee, value, ytd, cells
+    row: object  # reports.dashboard.BreakdownRow: committee, value, ytd, cells
     committee_url: str
     month_url: str
     ytd_url: str
@@ -207,7 +209,7 @@ def dashboard_context(page):
         "crumb_links": [(crumb, links.committee(crumb)) for crumb in page.crumbs],
         "child_links": [(child, links.committee(child)) for child in page.children],
         "headline_cards": [headline_card(links, item) for item in page.headline],
-        "groups": briefing.grouped((card(links, f), f.metric) for f in page.rest_figures),
+        "groups": briefing.grouped((card(links, f), f.definition) for f in page.rest_figures),
         "figure_choices": [(m.key, str(m.label)) for m in page.metrics],
         "silent_links": [(unit, links.committee(unit.committee)) for unit in page.silent[:briefing.SILENT_LIMIT]],
         "silent_more": len(page.silent) > briefing.SILENT_LIMIT,
@@ -255,8 +257,8 @@ def headline_card(links, item):
     return HeadlineCard(
         key=metric.key, label=str(metric.label), title=tooltip(metric),
         unit=str(metric.unit),
-        ytd=figure.ytd, month=figure.value, ytd_text=_number(figure.ytd, wan), ytd_exact=_number(figure.ytd),
-        month_text=_number(figure.value, wan), has_month=item.has_month,
+        ytd=figure.ytd_value, month=figure.month_value, ytd_text=_number(figure.ytd_value, wan),
+        ytd_exact=_number(figure.ytd_value), month_text=_number(figure.month_value, wan), has_month=item.has_month,
         month_change=item.month_change, year_change=item.year_change,
         month_change_text=_change(item, item.month_change, wan), year_change_text=_change(item, item.year_change, wan),
         ytd_url=links.drill(key, page.committee, period=PERIOD_YTD), month_url=links.drill(key, page.committee),

@@ -1,6 +1,7 @@
 """Which committees a user's report pages show: the start committee, a committee by code (404 out of scope),
 whether the user reads its whole subtree or the committee alone (a secretary), the breadcrumb and the direct
-sub-committees.
+sub-committees; and `uses_own`, the one place that chooses between a committee's own group's figures and its
+whole subtree's.
 
 Every committee comes through the scope layer (`Committee.objects.visible_to`, `committees.scope.scope_for`), so
 that out of scope is a plain 404.
@@ -9,6 +10,8 @@ from django.http import Http404
 
 from committees.models import Committee
 from committees.scope import get_object_in_scope, scope_for
+
+from .metrics import OWN
 
 
 def start_committee(user):
@@ -33,6 +36,20 @@ def reads_subtree(user, committee):
     the committee itself (a secretary): a secretary's figures are then the committee's own group."""
     scope = scope_for(user)
     return scope.is_admin or any(committee.path.startswith(p) for p in scope.subtree_paths)
+
+
+def uses_own(definition, *, user=None, committee=None, subtree_readable=None):
+    """Whether what `user` is shown of the figure `definition` (a registry Metric, Ratio or Coverage) on
+    `committee` is the committee's own group's rather than its whole subtree's. The dashboard's cards, headline
+    and trend, the drill-down's rows and total, the bulletin, the supervision and the assessment pages all ask here.
+
+    The own group's when the figure is of the own group (scope OWN, e.g. T1), or when the reader reads the
+    committee alone (a secretary: never a sum over the committees under it); the subtree's otherwise. A caller
+    that already knows whether the reader reads the whole subtree (`reads_subtree`: a page of many figures, or a
+    bulletin built for whoever reads the subtree and cached without a user) passes `subtree_readable` instead."""
+    if subtree_readable is None:
+        subtree_readable = reads_subtree(user, committee)
+    return definition.scope == OWN or not subtree_readable
 
 
 def breadcrumb(user, committee):

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from committees.scope import scope_for
 from studygroup.audit import log_export
 
-from . import briefing, exports, page_cache, scoping, selectors
+from . import briefing, drill, exports, page_cache, scoping
 from . import metrics as registry
+from .dashboard import dashboard_page
 from .forms import PERIOD_MONTH, PERIOD_YTD, DashboardForm, DrilldownForm, parse_month
+from .months import default_month
 from .presentation import dashboard_context, dashboard_url
 from .views_bulletin import bulletin, outline_copy, outline_edit, publish  # noqa: F401  (the bulletin's pages)
 
@@ -33,14 +35,14 @@ def dashboard(request):
     scope = scope_for(request.user)
     committee = scoping.committee_for(request.user, form.value("committee"))
     # Without a month: the latest with figures (after loading the 2021 scenario: 2021-12, not an empty today).
-    month = form.value("month") or briefing.latest_month_with_data(committee) or selectors.default_month()
+    month = form.value("month") or briefing.latest_month_with_data(committee) or default_month()
     choice = {"metric_key": form.value("metric"), "campaign_code": form.value("campaign"),
               "theme_code": form.value("theme")}
     # Leaders and administrators land here (sessions_app home): whoever writes records keeps a way to them.
     writes = bool(scope.is_admin or scope.write_ids or scope.admin_paths)
 
     def content(status=None):
-        page = selectors.dashboard_page(request.user, committee=committee, month=month, status=status, **choice)
+        page = dashboard_page(request.user, committee=committee, month=month, status=status, **choice)
         return render_to_string("reports/_dashboard.html", {
             "page": page, "form": form, "is_admin": scope.is_admin, "writes": writes, **dashboard_context(page),
         }, request if scope.is_admin else None)
@@ -76,11 +78,11 @@ def recompute(request):
 
 def _drill_context(request, metric_key):
     form = DrilldownForm(request.GET)
-    metric = selectors.get_metric(metric_key)
+    metric = drill.get_metric(metric_key)
     committee = scoping.committee_for(request.user, form.value("committee"))
-    month = form.value("month") or selectors.default_month()
+    month = form.value("month") or default_month()
     period = form.value("period") or PERIOD_MONTH
-    rows = selectors.drill_rows(request.user, metric, committee, month, period)
+    rows = drill.drill_rows(request.user, metric, committee, month, period)
     return {"metric": metric, "committee": committee, "month": month, "period": period, "rows": rows}
 
 
@@ -110,13 +112,13 @@ def _drill_numbers(request, context):
     of a whole subtree's month is the slowest query of the page), else counted from the rows in one
     query, so a figure the rollup has not caught up with never hides a row from the list."""
     metric, rows = context["metric"], context["rows"]
-    state, stored = selectors.stored_figure(
+    state, stored = drill.stored_figure(
         request.user, metric, context["committee"], context["month"], context["period"],
     )
     # Zero is counted anyway (cheap: no rows to read), so a metric the rollup has not stored yet (one
     # registered since) never hides its rows behind an empty first page.
     if not stored:
-        return (state, *selectors.drill_figures(rows, metric))
+        return (state, *drill.drill_figures(rows, metric))
     return state, (stored if metric.aggregate == registry.COUNT else None), stored
 
 
@@ -133,7 +135,7 @@ def drilldown(request, metric):
     metric_obj = context["metric"]
     context.update({
         "page_obj": page_obj,
-        "items": [selectors.drill_row(obj, metric_obj) for obj in page_obj],
+        "items": [drill.drill_row(obj, metric_obj) for obj in page_obj],
         "total": total,
         "freshness": freshness,
         "is_sum": metric_obj.aggregate == registry.SUM,

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from studygroup.audit import log_export
 
 from . import bulletin as bulletins
-from . import exports, outline_publish, outline_services, scoping, selectors
+from . import exports, outline_publish, outline_services, scoping
 from .forms import DashboardForm, parse_month
+from .months import default_month
 from .outline_forms import OutlineTitleForm, ParagraphFormSet, PreviewForm, paragraph_initial, paragraph_texts
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -52,7 +53,7 @@ def _shown(request, committee, month, subtree_readable):
 def bulletin(request):
     form = DashboardForm(request.GET)
     committee = scoping.committee_for(request.user, form.value("committee"))
-    month = form.value("month") or selectors.default_month()
+    month = form.value("month") or default_month()
     subtree_readable = scoping.reads_subtree(request.user, committee)
     document, versions = _shown(request, committee, month, subtree_readable)
     export = request.GET.get("format")
@@ -124,7 +125,7 @@ def _preview_choices(data, committee, year):
     if code:
         shown = outline_services.committees_in_reach(committee).filter(code=code).first() or committee
     if month is None or month.year != year:
-        default = selectors.default_month()
+        default = default_month()
         month = default if default.year == year else datetime.date(year, 12, 1)
     return shown, month
 

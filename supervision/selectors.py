@@ -12,7 +12,7 @@ from committees.scope import scope_for
 from reports import metrics as registry
 from reports import page_cache
 from reports import scoping as report_scoping
-from reports.figures import Shown, page_figures, uncovered_groups
+from reports.figures import page_figures, uncovered_groups
 from reports.months import month_floor
 from sessions_app.models import Activity, AttendanceStatus
 
@@ -150,7 +150,7 @@ RECENT = 10
 
 @dataclass
 class Overview:
-    figures: object  # reports.figures.PageFigures
+    figures: object  # reports.figures.Figures, as this reader is shown them
     uncovered: list = field(default_factory=list)  # the depth-2 groups the coverage figure still misses
     discrepancies: list = field(default_factory=list)  # the latest records behind `visit_discrepancies`
     findings: list = field(default_factory=list)  # … and behind `visits_with_findings`
@@ -170,30 +170,35 @@ def overview(user, committee, month):
 
     Cached on the version of the stored figures (reports/page_cache.py): the figures and the groups for everyone
     who reads the committee alike, the visits (which depend on whose visits the user may open) per user."""
-    own = not report_scoping.reads_subtree(user, committee)
+    subtree_readable = report_scoping.reads_subtree(user, committee)
     month = month_floor(month)
     version = page_cache.version(month)
-    parts = (*page_cache.scope_parts(committee, not own), f"{month:%Y-%m}")
+    parts = (*page_cache.scope_parts(committee, subtree_readable), f"{month:%Y-%m}")
     figures, uncovered = page_cache.cached(
-        "supervision-figures", version, parts, lambda: _figures_and_uncovered(committee, month, own),
+        "supervision-figures", version, parts, lambda: _figures_and_uncovered(user, committee, month),
     )
     discrepancies, findings = page_cache.cached("supervision-visits", version, (*parts, user.pk), lambda: (
-        _latest(user, "visit_discrepancies", committee, month, own),
-        _latest(user, "visits_with_findings", committee, month, own),
+        _latest(user, "visit_discrepancies", committee, month),
+        _latest(user, "visits_with_findings", committee, month),
     ))
     return Overview(figures=figures, uncovered=uncovered, discrepancies=discrepancies, findings=findings)
 
 
-def _figures_and_uncovered(committee, month, own):
-    figures = page_figures(committee, month, OVERVIEW_KEYS, own=own)
-    # Plain strings: a cached value holds no lazy translation (the key names the language).
-    figures.by_key = {k: Shown(f.key, f.value, str(f.label), str(f.unit)) for k, f in figures.by_key.items()}
+def _figures_and_uncovered(user, committee, month):
+    """Alike for every reader with the same `scope_parts` (the cache key): what differs is only whether they read
+    the whole subtree."""
+    figures = page_figures(user, committee, month, OVERVIEW_KEYS)
+    # Plain copies: a cached value holds no registry object nor lazy translation (the key names the language).
+    figures.items = [f.plain() for f in figures.items]
     coverage = registry.COVERAGES.get(COVERAGE_KEY)
-    uncovered = [] if own or coverage is None else uncovered_groups(coverage, committee, month)
+    uncovered = [] if figures.own or coverage is None else uncovered_groups(coverage, committee, month)
     return figures, uncovered
 
 
-def _latest(user, key, committee, month, own):
-    """The newest records behind a figure (the metric's own `records()`), of those the user may open."""
-    rows = registry.get(key).records(committee, month, own=own, queryset=Visit.objects.visible_to(user))
+def _latest(user, key, committee, month):
+    """The newest records behind a figure (the metric's own `records()`), of those the user may open: own group
+    or subtree, as the figure (reports.scoping.uses_own)."""
+    metric = registry.get(key)
+    own = report_scoping.uses_own(metric, user=user, committee=committee)
+    rows = metric.records(committee, month, own=own, queryset=Visit.objects.visible_to(user))
     return list(rows.select_related("committee").order_by("-visited_on", "-id")[:RECENT])

@@ -89,7 +89,7 @@ def test_it_yields_the_figures_of_a_campaign_made_in_the_page(tree, people, memb
         assert f"campaign={CODE}" in row.dashboard_url
     # The dashboard under the campaign's filter says the same.
     dashboard = dora.get("/reports/", {"committee": "county-a", "month": f"{MONTH:%Y-%m}", "campaign": CODE})
-    cards = {f.metric.key: f.ytd for f in dashboard.context["page"].figures}
+    cards = {f.key: f.ytd_value for f in dashboard.context["page"].figures}
     assert cards == {f"campaign.{CODE}.{name}": value for name, value in expected.items()}
     # `stats --json`, under stable keys, for the county and the city above it.
     for committee in ("county-a", "city"):

@@ -49,16 +49,16 @@ def get(client, user, **params):
 
 
 def card(response, key):
-    return next(f for f in response.context["page"].figures if f.metric.key == key)
+    return next(f for f in response.context["page"].figures if f.key == key)
 
 
 def test_it_shows_the_city_leader_the_subtree_figures_of_the_city(client, people, figures):
     response = get(client, people.leader_city, month="2021-12")
     assert response.status_code == 200
     assert response.context["page"].committee == figures.city
-    assert (card(response, "study_sessions").value, card(response, "study_sessions").ytd) == (41, 410)
+    assert (card(response, "study_sessions").month_value, card(response, "study_sessions").ytd_value) == (41, 410)
     # T1 is the city's own group: own, not subtree.
-    assert (card(response, "group_sessions").value, card(response, "group_sessions").ytd) == (2, 8)
+    assert (card(response, "group_sessions").month_value, card(response, "group_sessions").ytd_value) == (2, 8)
     html = response.content.decode()
     assert "410" in html and "T2" in html
     assert "?committee=county-a&amp;month=2021-12" in html and "?committee=county-b&amp;month=2021-12" in html
@@ -70,14 +70,14 @@ def test_it_starts_a_county_leader_at_their_county_and_hides_the_city(client, pe
     assert page.committee == figures.county_a
     assert page.crumbs == [figures.county_a]
     assert page.children == [figures.grassroots_a1]
-    assert card(response, "study_sessions").value == 17
+    assert card(response, "study_sessions").month_value == 17
     assert "county-b" not in response.content.decode()
 
 
 def test_it_walks_down_the_tree_with_a_breadcrumb(client, people, figures):
     response = get(client, people.leader_city, committee="county-a-g1", month="2021-12")
     assert response.context["page"].crumbs == [figures.city, figures.county_a, figures.grassroots_a1]
-    assert card(response, "study_sessions").value == 10
+    assert card(response, "study_sessions").month_value == 10
 
 
 def test_it_shows_a_secretary_their_own_groups_figures_only(client, people, figures):
@@ -85,7 +85,7 @@ def test_it_shows_a_secretary_their_own_groups_figures_only(client, people, figu
     page = response.context["page"]
     assert page.committee == figures.county_a and not page.subtree_readable
     assert page.children == [] and page.breakdown == []
-    assert (card(response, "study_sessions").value, card(response, "study_sessions").ytd) == (7, 70)
+    assert (card(response, "study_sessions").month_value, card(response, "study_sessions").ytd_value) == (7, 70)
 
 
 @pytest.mark.parametrize("who, code, status", [
@@ -157,12 +157,12 @@ def test_it_links_every_card_to_its_records(client, people, figures):
 def test_it_narrows_the_cards_to_a_campaigns_metrics(client, people, figures):
     campaign = CampaignFactory(code="party-spirit-2021")
     other = CampaignFactory(code="other-campaign")
-    keys = {f.metric.key for f in get(client, people.leader_city, campaign=campaign.code).context["page"].figures}
+    keys = {f.key for f in get(client, people.leader_city, campaign=campaign.code).context["page"].figures}
     # Every campaign has the template figures, and only its own under its filter.
     assert keys == {f"campaign.party-spirit-2021.{t}" for t in
                     ("thematic_sessions", "reading_classes", "reflection_articles", "outreach_lectures")}
     assert all(registry.get(k).filters.get("campaign") == campaign.pk for k in keys)
-    others = {f.metric.key for f in get(client, people.leader_city, campaign=other.code).context["page"].figures}
+    others = {f.key for f in get(client, people.leader_city, campaign=other.code).context["page"].figures}
     assert others == {k.replace("party-spirit-2021", "other-campaign") for k in keys}
     # An unknown campaign code is ignored: every figure is shown.
     assert len(get(client, people.leader_city, campaign="nope").context["page"].metrics) == len(registry.all_metrics())

@@ -178,9 +178,9 @@ def test_it_says_a_month_never_computed_is_counted_from_the_records(client, peop
 
 def test_it_lists_a_record_saved_after_the_figure_was_read(client, people, tree, records, monkeypatch):
     """The stored count is read first, the rows a moment later: a record committed in between is listed."""
-    from reports import selectors
+    from reports import drill as drills
 
-    read = selectors.stored_figure
+    read = drills.stored_figure
 
     def then_a_save(*args):
         found = read(*args)
@@ -190,7 +190,7 @@ def test_it_lists_a_record_saved_after_the_figure_was_read(client, people, tree,
         )])
         return found
 
-    monkeypatch.setattr(selectors, "stored_figure", then_a_save)
+    monkeypatch.setattr(drills, "stored_figure", then_a_save)
     response = drill(client, people.leader_city)
     assert len(listed(response)) == 7 and any("just-saved" in text for *_, text in listed(response))
 
