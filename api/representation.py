@@ -18,8 +18,8 @@ from rest_framework.settings import api_settings
 
 
 class Compiled:
-    """Mix into a serializer before its DRF base: `to_representation` reads through a plan built once."""
-
+    # Mixed into a serializer before its DRF base: `to_representation` reads through a plan built once. (A comment:
+    # drf-spectacular publishes a serializer's docstring, an inherited one too.)
     def to_representation(self, instance):
         plan = self.__dict__.get("_plan")
         if plan is None:

@@ -21,8 +21,8 @@ class CommitteeSerializer(serializers.ModelSerializer):
 
 
 class CommitteeRowSerializer(serializers.ModelSerializer):
-    """A row that belongs to a committee: the committee's id (`committee`) and its code beside it."""
-
+    # A row that belongs to a committee: the committee's id (`committee`) and its code beside it. (A comment: the
+    # schema publishes a serializer's docstring, an inherited one too.)
     committee_code = serializers.CharField(source="committee.code", read_only=True)
 
 

@@ -39,9 +39,9 @@ def not_found(request):
     raise NotFound()
 
 
+# A list and a detail of one resource in the caller's scope (api/access.py `readable`), in `ordering`. (Comments, not
+# docstrings, on the views and serializers: drf-spectacular publishes a class's docstring, inherited ones too.)
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """A list and a detail of one resource in the caller's scope (api/access.py `readable`), in `ordering`."""
-
     resource = None
     ordering = ("id",)
 
@@ -66,8 +66,7 @@ def scoped_viewset(resource, model, serializer, filterset, ordering):
 @extend_schema_view(list=extend_schema(summary="Committees of the caller's subtree"),
                     retrieve=extend_schema(summary="One committee"))
 class CommitteeViewSet(ScopedReadOnlyViewSet):
-    """Committees in tree order, each with the code of the committee above (one subquery, not a query a row)."""
-
+    # Committees in tree order, each with the code of the committee above (one subquery, not a query a row).
     queryset = Committee.objects.none()  # the schema's model; rows come from get_queryset()
     resource = "committees"
     serializer_class = serializers.CommitteeSerializer
