@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,6 +36,7 @@ from .audit import log_export
 EXPORT_FORMATS = ("csv", "xlsx")
 PER_PAGE = 25
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle bg-white"}
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SMALL_HIDDEN = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
 
@@ -98,6 +100,13 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def filter_committee(self, queryset, name, committee):
         return queryset.filter(**{f"{self.committee_field}__path__startswith": committee.path})
+
+
+def date_range(field_name, from_label, to_label):
+    """Two filters, from and to a day (both included), with the browser's date picker:
+    `due_from, due_to = date_range("due_on", _("Due from"), _("Due by"))`."""
+    return tuple(django_filters.DateFilter(field_name=field_name, lookup_expr=lookup, label=label, widget=DATE_INPUT)
+                 for lookup, label in (("gte", from_label), ("lte", to_label)))
 
 
 def committee_filter(**kwargs):

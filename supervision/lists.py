@@ -2,7 +2,6 @@
 a FilterSet and a Table each; the CSV/XLSX are the table's own columns (value_* give a cell's text)."""
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -17,11 +16,11 @@ from studygroup.lists import (
     badge,
     committee_column,
     committee_filter,
+    date_range,
 )
 
 from .models import FILING_KIND_CHOICES, Filing, Rectification, RectificationStatus, Visit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILING_STATUSES = [("upcoming", _("Upcoming")), ("held", _("Held")), ("unheld", _("Never held"))]
 RECTIFICATION_STATUSES = [*RectificationStatus.choices, ("overdue", _("Overdue"))]
 YES = [("1", _("Yes"))]
@@ -30,8 +29,7 @@ YES = [("1", _("Yes"))]
 class FilingFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=FILING_STATUSES, method="filter_status")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=FILING_KIND_CHOICES)
-    planned_from = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte", label=_("From"), widget=DATE)
-    planned_to = django_filters.DateFilter(field_name="planned_on", lookup_expr="lte", label=_("To"), widget=DATE)
+    planned_from, planned_to = date_range("planned_on", _("From"), _("To"))
     committee = committee_filter()
 
     class Meta:
@@ -83,8 +81,7 @@ class FilingTable(ListTable):
 
 class VisitFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=FILING_KIND_CHOICES)
-    visited_from = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label=_("From"), widget=DATE)
-    visited_to = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte", label=_("To"), widget=DATE)
+    visited_from, visited_to = date_range("visited_on", _("From"), _("To"))
     committee = committee_filter()
     discrepancy = django_filters.ChoiceFilter(label=_("Head-count discrepancies"), choices=YES,
                                               method="filter_discrepancy")
@@ -138,8 +135,7 @@ class VisitTable(ListTable):
 
 class RectificationFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=RECTIFICATION_STATUSES, method="filter_status")
-    due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due from"), widget=DATE)
-    due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due by"), widget=DATE)
+    due_from, due_to = date_range("due_on", _("Due from"), _("Due by"))
     committee = committee_filter()
 
     class Meta:
