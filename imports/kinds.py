@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committees import policy
-from committees.models import Campaign, Committee, CommitteeKind, Member
+from committees.models import Committee, CommitteeKind, Member
 from committees.services import committee_create, member_create
-from sessions_app.forms import activity_form_class, kind_fields, members_for
+from sessions_app.forms import ActivityForm, kind_fields
 from sessions_app.models import (
     ATTENDANCE_KINDS,
     REASON_REQUIRED,
@@ -27,14 +27,12 @@ from sessions_app.models import (
     DeliveryMode,
     LecturerLevel,
     PlaceKind,
-    PlanTopic,
 )
 from sessions_app.views.roster import MemberForm
 
 NEW, MATCH, WRONG = "new", "match", "wrong"
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 NAME_AND_REASON = re.compile(r"^(?P<name>[^（(]+)[（(](?P<reason>[^）)]*)[）)]$")
-ROSTERS_KEPT = 2000  # (committee, day) rosters kept while a file is read
 YES_WORDS = {"是", "yes", "y", "true", "1", "√"}
 NO_WORDS = {"否", "no", "n", "false", "0", "×"}
 
@@ -168,6 +166,7 @@ RECORD_FIELD_COLUMNS = [
     ("audience_count", "受众人数"), ("site", "地点"), ("author", "作者"), ("article_count", "篇数"),
     ("notes", "备注"),
 ]
+ATTENDANCE_COLUMNS = ("present", "excused", "absent")  # the names listed present, on leave, absent
 CHOICE_FIELDS = {"delivery_mode": DeliveryMode.choices, "lecturer_level": LecturerLevel.choices,
                  "place_kind": PlaceKind.choices}
 
@@ -189,19 +188,18 @@ def _constraints_asked_of_the_database(instance):
     return get_constraints
 
 
+NEVER_IMPORTED = ("campaign", "theme", "plan_topics")  # the record page's choices the template has no column for
+
+
 def import_form_class(kind):
-    """The record page's form of `kind` (its fields, bounds and checks), without what an import never fills:
-    the plan-topic and campaign choices, which the page builds for its checkboxes (a query per form)."""
+    """The record page's form of `kind` (its fields, bounds and checks), without the choices an import never fills
+    (campaign, theme, plan topics: the page builds them for its pickers, a copy and a query each per form)."""
     if kind not in _import_forms:
-        base = activity_form_class(kind, with_committee=False)
+        fields = [name for name in kind_fields(kind) if name not in NEVER_IMPORTED]
 
-        class ImportForm(base):
+        class ImportForm(forms.modelform_factory(Activity, form=ActivityForm, fields=fields)):
             def _limit_plan_topics(self, writable_committees):
-                self.fields["plan_topics"].queryset = PlanTopic.objects.none()
-
-            def _limit_campaigns(self, writable_committees):
-                if "campaign" in self.fields:
-                    self.fields["campaign"].queryset = Campaign.objects.none()
+                pass  # not a field here
 
             def _post_clean(self):
                 self.instance.get_constraints = _constraints_asked_of_the_database(self.instance)
@@ -245,7 +243,7 @@ class RecordKind(Kind):
 
     def __init__(self, user):
         super().__init__(user)
-        self.rosters = {}  # (committee id, day) → {name: [member ids]}
+        self.members = {}  # committee id → its members (the chunk's committees), for the rosters of each day
         self.kinds = {**choice_map(ActivityKind.choices), **KIND_ALIASES}
         self.choices = {name: choice_map(choices) for name, choices in CHOICE_FIELDS.items()}
 
@@ -260,6 +258,8 @@ class RecordKind(Kind):
         """The key cells of every row first, then ONE query for the chunk's stored records, then the forms."""
         heads = [(row, values, self._head(row, values)) for row, values in items]
         stored = self.stored_keys({head[0] for _row, _values, head in heads if head})
+        self.learn_members({head[1].pk for _row, values, head in heads
+                            if head and any(values.get(key) for key in ATTENDANCE_COLUMNS)})
         for row, values, head in heads:
             if head is None:
                 continue
@@ -321,17 +321,25 @@ class RecordKind(Kind):
         fields = {f.attname: f.to_python(kept["fields"][f.attname]) for f in KEPT_FIELDS if f.attname in kept["fields"]}
         return Activity(committee_id=kept["committee"], created_by=user, **fields)
 
+    def learn_members(self, committee_ids):
+        """The members of the chunk's committees: ONE query, whatever the days of its rows."""
+        self.members = {pk: [] for pk in committee_ids}
+        if committee_ids:
+            for member in Member.objects.filter(committee_id__in=committee_ids).order_by("order", "id").only(
+                    "pk", "committee_id", "name", "joined_on", "left_on", "active"):
+                self.members[member.committee_id].append(member)
+
     def roster(self, committee, held_on):
-        """members_for() (the roster of the session's date), kept for the rows of the same committee and day."""
-        key = (committee.pk, held_on)
-        if key not in self.rosters:
-            if len(self.rosters) >= ROSTERS_KEPT:
-                self.rosters.clear()
-            names = {}
-            for member in members_for(committee, on=held_on).values():
+        """{name: [member ids]} of the roster on the session's date, as members_for() (sessions_app/forms.py)
+        reads it: joined on or before that day (or always), and not yet left (left on or after it, or no leaving
+        date and still active). tests/test_imports.py checks the two agree."""
+        names = {}
+        for member in self.members[committee.pk]:
+            joined = member.joined_on is None or member.joined_on <= held_on
+            staying = (member.left_on >= held_on) if member.left_on is not None else member.active
+            if joined and staying:
                 names.setdefault(member.name, []).append(member.pk)
-            self.rosters[key] = names
-        return self.rosters[key]
+        return names
 
     def _form(self, committee, kind, values, row):
         wanted = set(kind_fields(kind))
@@ -372,8 +380,8 @@ class RecordKind(Kind):
     def _attendance(self, committee, kind, held_on, values, row):
         """Attendance rows from the names listed, each a member of the roster that day; leave and absence
         with their reason in brackets (张三（出差）), as the record page asks (REASON_REQUIRED)."""
-        listed = [(AttendanceStatus.PRESENT, "present"), (AttendanceStatus.EXCUSED, "excused"),
-                  (AttendanceStatus.ABSENT, "absent")]
+        listed = list(zip((AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT),
+                          ATTENDANCE_COLUMNS))
         if not any(values.get(key) for _status, key in listed):
             return []
         if kind not in ATTENDANCE_KINDS:

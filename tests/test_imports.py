@@ -152,6 +152,25 @@ def test_leave_and_absence_without_a_reason_are_wrong_at_their_column(client, tr
     assert [(n, c) for n, c, _m in summary.errors] == [(2, "请假人员"), (2, "缺席人员")]
 
 
+def test_the_roster_of_a_day_is_the_record_pages(tree, people):
+    """RecordKind.roster() reads the chunk's members once; on any day it lists whom members_for() lists."""
+    from sessions_app.forms import members_for
+
+    d = datetime.date
+    for name, joined, left, active in [
+        ("一直在", None, None, True), ("后加入", d(2025, 3, 1), None, True), ("已离开", None, d(2025, 6, 30), True),
+        ("停用", None, None, False), ("停用但有离开日", d(2025, 1, 1), d(2025, 12, 31), False),
+    ]:
+        MemberFactory(committee=tree.county_a, name=name, joined_on=joined, left_on=left, active=active)
+    kind = RecordKind(people.secretary_a)
+    kind.learn_members({tree.county_a.pk})
+    for day in (d(2024, 12, 31), d(2025, 3, 1), d(2025, 6, 30), d(2025, 7, 1), d(2026, 1, 1)):
+        expected = {}
+        for member in members_for(tree.county_a, on=day).values():
+            expected.setdefault(member.name, []).append(member.pk)
+        assert kind.roster(tree.county_a, day) == expected, day
+
+
 def test_an_unknown_member_name_is_wrong_at_its_column(client, tree, people):
     client.force_login(people.secretary_a)
     _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("学习", present="王五")]))
@@ -371,6 +390,31 @@ def test_imported_records_are_like_the_record_pages(client, tree, people):
     assert line.history.get().history_user == people.secretary_a
 
 
+def test_an_imported_record_has_the_history_rows_the_record_page_writes(client, tree, people):
+    """history_insert() copies the rows in SQL: the same values as simple_history writes for activity_create()."""
+    from sessions_app.services import activity_create
+
+    zhang = MemberFactory(committee=tree.county_a, name="张三")
+    client.force_login(people.secretary_a)
+    _, token = upload(client, "records", xlsx(REASON_HEADERS, [
+        ["county-a", "集体学习", DAY.isoformat(), "导入的", "张三", "", ""]]))
+    preview(client, token)
+    _confirm(client, token)
+    imported = Activity.objects.get(title="导入的")
+    paged = activity_create(user=people.secretary_a, committee=tree.county_a, kind=ActivityKind.COLLECTIVE,
+                            data={"held_on": DAY, "title": "页面的"},
+                            attendance=[{"member": zhang.pk, "status": AttendanceStatus.PRESENT, "reason": ""}])
+    varying = {"id", "history_id", "history_date", "created_at", "title", "activity"}
+
+    def history(model, **filters):
+        (row,) = model.history.filter(**filters)
+        return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.name not in varying}
+
+    assert history(Activity, id=imported.pk) == history(Activity, id=paged.pk)
+    assert history(Attendance, activity_id=imported.pk) == history(Attendance, activity_id=paged.pk)
+    assert history(Activity, id=imported.pk)["history_user_id"] == people.secretary_a.pk
+
+
 def test_an_imported_session_is_linked_to_its_waiting_filing(client, tree, people):
     from .supervision_factories import make_filing
 
@@ -439,8 +483,8 @@ def test_rows_that_break_a_constraint_checked_in_python_are_wrong_at_their_colum
 
 def test_the_queries_do_not_grow_with_the_rows(client, tree, people):
     """Lookups are asked once per chunk of rows (services.CHUNK), never once per row: preview and import of 3
-    and of 30 rows (same committee and day) ask the same number of queries (the inserts aside: SQLite's limit of
-    999 parameters splits a bulk insert of many rows)."""
+    and of 30 rows (each on its own day) ask the same number of queries (the inserts aside: SQLite's limit of 999
+    parameters splits a bulk insert of many rows)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -449,7 +493,7 @@ def test_the_queries_do_not_grow_with_the_rows(client, tree, people):
     counts = []
     for n, prefix in ((3, "少"), (30, "多")):
         _, token = upload(client, "records", xlsx(RECORD_HEADERS, [
-            record_row(f"{prefix}{i}", present="张三") for i in range(n)]))
+            record_row(f"{prefix}{i}", day=DAY - datetime.timedelta(days=i), present="张三") for i in range(n)]))
         with CaptureQueriesContext(connection) as previewed:
             assert statuses(preview(client, token)) == {i: "new" for i in range(2, n + 2)}
         with CaptureQueriesContext(connection) as imported:
