@@ -9,9 +9,12 @@ What makes the version, read in ONE query with the month's status (`read`):
   cached: the page is built afresh;
 - the latest `computed_at` of every month up to the month: it moves whenever figures of an earlier year change (a
   page reads last month, the same month last year, and records of the silent units' window);
-- the latest `DirtyMonth` mark up to the month: a change waiting for the rollup gives a new key at once, so the
-  "figures are being updated" notice and whatever a page reads from the records (the silent units) are never older
-  than the records;
+- not each `DirtyMonth` mark: a change waiting for the rollup changes the key once, through "updating" below, and
+  the rollup that takes it changes `computed_at`. Between the two, saves into the month being read share one key:
+  the page says the figures are being updated, and what it reads from the records directly (the silent units) may
+  be as old as the first waiting change, never older than the rollup's lag (STATS_COALESCE_SECONDS and the run).
+  With a key per mark, every save of a busy month missed the cache for every leader (`make load`: 20 secretaries
+  saving, leaders on the same month's dashboard and bulletin);
 - the latest `CommitteeChange`: a committee created, renamed, moved, retired or reactivated in the portal;
 - the month's close (`closed_at`) and whether a change is waiting ("updating"), which pages say;
 - in Python: the registry's keys and labels (a campaign renamed), the language, the settings a page reads.
@@ -37,7 +40,7 @@ from committees.models import CommitteeChange
 
 from . import freshness
 from . import metrics as registry
-from .models import DirtyMonth, MonthStatus
+from .models import MonthStatus
 
 log = logging.getLogger(__name__)
 MISSING = object()
@@ -53,13 +56,12 @@ def read(month):
     status, found = freshness.read(
         month,
         cache_computed=_latest(MonthStatus.objects.filter(month__lte=month), "computed_at"),
-        cache_marked=_latest(DirtyMonth.objects.filter(month__lte=month), "id"),
         cache_committees=_latest(CommitteeChange.objects.all(), "id"),
     )
     if status.computed_at is None:
         return status, None
     return status, (status.computed_at.isoformat(), str(status.closed_at), status.updating,
-                    str(found["cache_computed"]), found["cache_marked"], found["cache_committees"])
+                    str(found["cache_computed"]), found["cache_committees"])
 
 
 def enabled():

@@ -69,6 +69,17 @@ def test_it_shows_a_changed_record_once_the_rollup_stored_it(client, people, dec
     assert study_sessions(after) == 11
 
 
+def test_saves_waiting_for_the_rollup_share_one_key_and_the_rollup_gives_a_new_one(december):
+    settled = page_cache.version(DEC)
+    ActivityFactory(committee=december.grassroots_a1, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2021, 12, 20))
+    waiting = page_cache.version(DEC)
+    assert waiting != settled  # "being updated" is said at once
+    ActivityFactory(committee=december.county_b, kind=ActivityKind.COLLECTIVE, held_on=datetime.date(2021, 12, 21))
+    assert page_cache.version(DEC) == waiting  # a busy month's saves do not empty the leaders' cache one by one
+    rollup.rollup_dirty()
+    assert page_cache.version(DEC) not in (settled, waiting)
+
+
 def test_a_month_never_computed_is_never_cached(client, people, december):
     MonthStatus.objects.filter(month=DEC).delete()
     assert page_cache.read(DEC)[1] is None
