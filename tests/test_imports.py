@@ -513,7 +513,7 @@ def test_a_big_import_runs_as_a_task_with_a_page_showing_its_outcome(client, tre
     monkeypatch.setattr(services, "BIG_IMPORT", 2)
     client.force_login(people.secretary_a)
     _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row(f"学习{i}") for i in range(3)]))
-    preview(client, token)
+    assert "data-import-background" in preview(client, token).content.decode()
     response = _confirm(client, token)
     assert response.status_code == 302 and response["Location"] == reverse("imports:status", args=[token])
     assert Activity.objects.count() == 3  # tasks run in-process here
@@ -521,6 +521,21 @@ def test_a_big_import_runs_as_a_task_with_a_page_showing_its_outcome(client, tre
     assert page.status_code == 200 and 'data-import-state="done"' in page.content.decode()
     client.force_login(people.secretary_b)
     assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_running_import_shows_its_progress_and_follows_it(client, tree, people):
+    from imports import storage
+
+    client.force_login(people.secretary_a)
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("学习")]))
+    path, _kind = storage.find(people.secretary_a, token, ["records"])
+    storage.set_status(path, state="running", done=1500, total=6000)
+    html = client.get(reverse("imports:status", args=[token])).content.decode()
+    assert 'data-import-state="running"' in html and 'aria-valuenow="25"' in html
+    assert 'http-equiv="refresh"' in html
+    storage.set_status(path, state="failed", message="导入中途停止")
+    html = client.get(reverse("imports:status", args=[token])).content.decode()
+    assert "导入中途停止" in html and 'http-equiv="refresh"' not in html
 
 
 def test_a_refused_big_import_lists_its_rows_on_its_page(client, tree, people, monkeypatch):
