@@ -587,3 +587,12 @@ def test_uploads_never_imported_are_forgotten_after_a_day(client, tree, people, 
     call_command("imports_forget", stdout=io.StringIO())
     assert [p.name for p in folder.iterdir()] == [f"{fresh}.records"]
     assert preview(client, old).status_code == 404
+
+
+def test_the_benchmark_previews_imports_and_previews_again(db):
+    """bench/imports.py (issue 11's measure) at a small size: every row created once, a second preview all matches."""
+    from bench.imports import run
+
+    result = run(30)
+    assert (result["records"], result["attendance_rows"]) == (30, 30 * 12)
+    assert result["import_counts"]["new"] == 30 and result["reimport_counts"] == {"new": 0, "match": 30, "wrong": 0}
