@@ -3,6 +3,7 @@ import json
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework import pagination
 
@@ -44,12 +45,24 @@ class BoundedCountPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if self.exact:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
+        if self.exact:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self.rows(bottom, top), number, self)
         # One row more than the page: whether a next page exists, whatever the estimate says.
-        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        rows = list(self.rows(bottom, bottom + self.per_page + 1))
         return EstimatedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def rows(self, bottom, top):
+        """The rows bottom..top, in one query: their ids first (the order and the scope from an index alone, not
+        the rows passed over nor the thousands of a county's records sorted for 50 of them), then those rows
+        with their joins. The scope's filter stays on the outer query too: nothing else can be read."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return rows[bottom:top]
+        return rows.filter(pk__in=rows.values("pk")[bottom:top])
 
 
 class EstimatedPage(Page):

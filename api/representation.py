@@ -12,6 +12,7 @@ import datetime
 from operator import attrgetter
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models.manager import BaseManager
 from rest_framework import ISO_8601, fields, relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.settings import api_settings
@@ -45,10 +46,12 @@ def _reader(field):
         child = field.child.to_representation
         return _rows(field.source), lambda rows: [child(row) for row in rows]
     if isinstance(field, relations.ManyRelatedField) and _plain_pk(field.child_relation) and _plain_source(field):
-        return _related_rows(field.source), lambda rows: [row.pk for row in rows]
+        pk = _converter(field.child_relation.pk_field) if field.child_relation.pk_field else _identity
+        return _related_rows(field.source), lambda rows: [pk(row.pk) for row in rows]
     if _plain_source(field) and _plain_pk(field):
         # DRF reads a foreign key's id without loading the row (its PK-only optimisation): the attname.
-        return attrgetter(_attname(field.parent.Meta.model, field.source)), _identity
+        convert = _converter(field.pk_field) if field.pk_field else _identity
+        return attrgetter(_attname(field.parent.Meta.model, field.source)), convert
     if not _plain_source(field) or type(field).get_attribute is not fields.Field.get_attribute:
         return _through(field), field.to_representation
     return attrgetter(field.source), _converter(field)
@@ -73,18 +76,20 @@ def _through(field):
 
 
 def _rows(source):
-    """A nested list's rows (the prefetched ones when prefetched)."""
+    """A nested list's rows: a list as it is, a relation's manager through .all() (the prefetched rows if any)."""
     def read(instance):
-        return getattr(instance, source).all()
+        rows = getattr(instance, source)
+        return rows.all() if isinstance(rows, BaseManager) else rows
     return read
 
 
 def _related_rows(source):
-    """A to-many relation's related rows (the prefetched ones when prefetched); none for an unsaved instance."""
+    """A to-many relation's related rows, as DRF's ManyRelatedField reads them; none for an unsaved instance."""
     def read(instance):
         if instance.pk is None:
             return []
-        return getattr(instance, source).all()
+        rows = getattr(instance, source)
+        return rows.all() if hasattr(rows, "all") else rows
     return read
 
 
@@ -93,8 +98,9 @@ def _plain_source(field):
 
 
 def _plain_pk(field):
-    return (type(field) is relations.PrimaryKeyRelatedField and field.pk_field is None
-            and field.use_pk_only_optimization())
+    """A primary key field answered as the key itself (or through a plain pk_field, e.g. an IntegerField)."""
+    return (type(field) is relations.PrimaryKeyRelatedField and field.use_pk_only_optimization()
+            and (field.pk_field is None or _converter(field.pk_field) is not field.pk_field.to_representation))
 
 
 def _converter(field):

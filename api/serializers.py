@@ -60,6 +60,9 @@ class ArticleSerializer(Compiled, serializers.ModelSerializer):
         fields = ["id", "author", "title", "text", "original_name"]
 
 
+# Where a record's related rows are read: plain lists the API puts on each record it shows (api/reading.py).
+ATTENDANCE_ROWS, ARTICLE_ROWS, PLAN_TOPIC_IDS = "attendance_rows", "article_rows", "plan_topic_ids"
+
 RECORD_FIELDS = [
     "id", "committee", "committee_code", "kind", "held_on", "ends_on", "month", "title", "materials", "notes",
     "campaign", "theme", "plan_topics", "led_by", "discussion", "period_count", "day_count", "participant_count",
@@ -72,12 +75,12 @@ RECORD_FIELDS = [
 class RecordSerializer(Compiled, CommitteeRowSerializer):
     """A study record of any kind with its attendance (kinds that keep none have an empty list)."""
 
-    attendance = AttendanceSerializer(many=True, required=False, help_text=_(
+    attendance = AttendanceSerializer(many=True, required=False, source=ATTENDANCE_ROWS, help_text=_(
         "Rows to add or change, one per member; members not listed keep their row (omitted: all kept)."
     ))
-    articles = ArticleSerializer(many=True, read_only=True)
+    articles = ArticleSerializer(many=True, read_only=True, source=ARTICLE_ROWS)
     month_closed = serializers.BooleanField(read_only=True)
-    plan_topics = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    plan_topics = serializers.ListField(child=serializers.IntegerField(), read_only=True, source=PLAN_TOPIC_IDS)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500, help_text=_(
         "Required when the record's month is closed: the change is then a correction."
     ))

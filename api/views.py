@@ -2,7 +2,7 @@
 and the figures' registry (the reader behind `manage.py stats --json`)."""
 import json
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,13 +22,14 @@ from reports.management.commands.stats import Command as StatsCommand
 from reports.months import parse_month
 from reports.scoping import start_committee
 from sessions_app.forms import CorrectionReasonForm
-from sessions_app.models import Activity, Attendance
+from sessions_app.models import Activity
 from sessions_app.services import activity_delete
 from supervision.models import Filing, Rectification, Visit
 
 from . import filters, serializers
 from .access import readable, reads_subtree, require_writer, writable_records
 from .errors import form_errors
+from .reading import with_rows
 from .records import Invalid, already_created, record_create, record_update
 
 
@@ -92,15 +93,6 @@ TaskViewSet = scoped_viewset("tasks", PracticalTask, serializers.TaskSerializer,
                              ("due_on", "id"))
 
 
-def with_attendance(queryset):
-    """A page of records in a constant number of queries, whatever its size."""
-    # The member's name rides on each row (no Member object built per row: the page's largest share of objects).
-    rows = Attendance.objects.annotate(member_name=F("member__name")).order_by("member__order", "member_id")
-    return queryset.select_related("committee").prefetch_related(
-        Prefetch("attendance", queryset=rows), "articles", "plan_topics",
-    )
-
-
 REASON = OpenApiParameter(
     "reason", OpenApiTypes.STR, description="Required when the record's month is closed: the deletion is a correction.",
 )
@@ -122,16 +114,17 @@ class RecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
     filterset_class = filters.RecordFilter
 
     def get_queryset(self):
-        queryset = readable(self.request.user, "records")
-        return with_attendance(queryset).order_by("-month", "-held_on", "-id")
+        return readable(self.request.user, "records").select_related("committee").order_by("-month", "-held_on", "-id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_rows(page)
 
     def get_object(self):
         if self.action == "retrieve":
-            queryset = self.get_queryset()
-        else:
-            require_writer(self.request.user)
-            queryset = with_attendance(writable_records(self.request.user))
-        return get_object_in_scope(queryset, pk=self.kwargs["pk"])
+            return with_rows([get_object_in_scope(self.get_queryset(), pk=self.kwargs["pk"])])[0]
+        require_writer(self.request.user)
+        return get_object_in_scope(writable_records(self.request.user).select_related("committee"), pk=self.kwargs["pk"])
 
     def _payload(self):
         if not isinstance(self.request.data, dict):
@@ -139,8 +132,8 @@ class RecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Des
         return self.request.data
 
     def _shown(self, activity, code=status.HTTP_200_OK):
-        activity = get_object_in_scope(with_attendance(readable(self.request.user, "records")), pk=activity.pk)
-        return Response(self.get_serializer(activity).data, status=code)
+        activity = get_object_in_scope(readable(self.request.user, "records").select_related("committee"), pk=activity.pk)
+        return Response(self.get_serializer(with_rows([activity])[0]).data, status=code)
 
     def create(self, request, *args, **kwargs):
         require_writer(request.user)
