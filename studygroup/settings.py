@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE.update({
     # Reminders once a day; the closed month's bulletins every morning (each subscription once per month).
     "reminders-send": {"task": "reminders.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "reminders-bulletins": {"task": "reminders.tasks.send_bulletins", "schedule": crontab(hour=6, minute=0)},
+    # Uploads previewed but never imported, and finished imports' status, after a day (imports/services.py).
+    "imports-forget": {"task": "imports.tasks.forget_stale_uploads", "schedule": crontab(hour=3, minute=30)},
 })
 # QR sign-in at the venue (sessions_app/signin.py): the code is valid from this many minutes before the start until
 # this many minutes after it; a sign-in more than SIGNIN_LATE_MINUTES after the start is late.
