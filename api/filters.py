@@ -66,7 +66,9 @@ def subtree_filterset(model, dated, **choices):
 
 
 def kinds(choices):
-    return django_filters.MultipleChoiceFilter(label=_("kind"), choices=choices)
+    # One column of the row itself: no join repeats a row, so no DISTINCT (django-filter's default), which would
+    # make the count and the page compare every column of every row they read.
+    return django_filters.MultipleChoiceFilter(label=_("kind"), choices=choices, distinct=False)
 
 
 def status(choices):
