@@ -89,8 +89,9 @@ def _planned_rows(queryset):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """50 rows a page (?page=), up to 200 with ?page_size=. `count` is exact up to 10,000 rows (`count_exact`
-    true); beyond, on PostgreSQL, an estimate (`count_exact` false), and `next` says whether more rows exist."""
+    """50 rows a page (?page=), up to 200 with ?page_size=. `count` is exact (`count_exact` true) unless PostgreSQL
+    plans more than ESTIMATE_ABOVE rows and more than FLOOR exist: then the planner's estimate (`count_exact` false),
+    and `next` says whether more rows exist."""
 
     page_size = 50
     page_size_query_param = "page_size"
