@@ -60,7 +60,7 @@ class BoundedCountPaginator(Paginator):
         the rows passed over nor the thousands of a county's records sorted for 50 of them), then those rows
         with their joins. The scope's filter stays on the outer query too: nothing else can be read."""
         rows = self.object_list
-        if not isinstance(rows, QuerySet):
+        if not isinstance(rows, QuerySet) or rows.query.distinct:  # a DISTINCT page's ids: left to the query itself
             return rows[bottom:top]
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
 
