@@ -94,10 +94,14 @@ class ScopedFilterSet(django_filters.FilterSet):
         self.user = user
         super().__init__(*args, **kwargs)
         if "committee" in self.filters:
-            # Only what an option shows and the filter reads (a city offers ~800 committees on every list page).
+            # A city offers ~800 committees on every list page: the options are (id, name) pairs read as plain
+            # values (no model object per option); the chosen one is still checked against the queryset.
             visible = Committee.objects.visible_to(user).order_by("path").only("pk", "name", "path")
-            self.filters["committee"].queryset = visible
-            self.form.fields["committee"].queryset = visible
+            field = self.form.fields["committee"]
+            self.filters["committee"].queryset = field.queryset = visible
+            if isinstance(field, forms.ModelChoiceField):  # a code filter (CommitteeCodeFilter) offers no options
+                empty = [] if field.empty_label is None else [("", field.empty_label)]
+                field.widget.choices = empty + list(visible.values_list("pk", "name"))
 
     def filter_committee(self, queryset, name, committee):
         return queryset.filter(**{f"{self.committee_field}__path__startswith": committee.path})
