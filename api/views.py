@@ -20,7 +20,7 @@ from committees.scope import get_object_in_scope
 from reports.figures import figures_for
 from reports.management.commands.stats import Command as StatsCommand
 from reports.months import parse_month
-from reports.scoping import start_committee
+from reports.scoping import start_committee, uses_own
 from sessions_app.forms import CorrectionReasonForm
 from sessions_app.models import Activity
 from sessions_app.services import activity_delete
@@ -192,16 +192,19 @@ class StatisticsView(APIView):
             committee = start_committee(request.user)
         figures = figures_for(committee, month)
         data = json.loads(StatsCommand()._json(committee, month, figures))
-        if not reads_subtree(request.user, committee):
-            data["figures"] = own_group_figures(figures)
+        subtree_readable = reads_subtree(request.user, committee)
+        if not subtree_readable:
+            data["figures"] = own_group_figures(figures, subtree_readable)
             data["own_group"] = True
         return Response(data)
 
 
-def own_group_figures(figures):
-    """For a reader of the committee alone (its secretary): the committee's own group's figures, as the dashboard
-    shows them, never sums over committees below; coverages (which speak of those committees) are left out."""
+def own_group_figures(figures, subtree_readable):
+    """For a reader of the committee alone (its secretary): each figure as `reports.scoping.uses_own` chooses it for
+    that reader (the one choice the pages make too): the committee's own group's, as the dashboard shows them, never
+    sums over committees below; coverages (which speak of those committees) are left out."""
     return {
-        f.key: {"value": f.own_value, "label": str(f.label), "tally": f.tally}
+        f.key: {"value": f.shown(uses_own(f.definition, subtree_readable=subtree_readable)).value,
+                "label": str(f.label), "tally": f.tally}
         for f in figures.items if f.own_value is not None or f.is_ratio
     }
