@@ -5,6 +5,8 @@ Django renders a select through a template per option; a filter form whose commi
 markup as Django's `select.html` and `select_option.html` (escaping included) without the template engine;
 any other widget, or a select whose options use another template, goes through the templates as before.
 """
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
@@ -23,10 +25,15 @@ def _attrs(attrs):
     return "".join(parts)
 
 
+def _text(value):
+    """conditional_escape without its lazy-string check: a select writes hundreds of these per page."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def _option(option):
     attrs = option["attrs"]
-    return (f'<option value="{escape(option["value"])}"{_attrs(attrs) if attrs else ""}>'
-            f'{conditional_escape(option["label"])}</option>')
+    return (f'<option value="{html.escape(str(option["value"]))}"{_attrs(attrs) if attrs else ""}>'
+            f'{_text(option["label"])}</option>')
 
 
 def render_select(widget):

@@ -48,3 +48,12 @@ def test_a_select_whose_options_use_another_template_goes_through_the_templates(
     widget = Special(choices=[("a", "甲")])
     django_markup, ours = both(widget, "x", "a")
     assert ours == django_markup
+
+
+def test_lazy_and_safe_labels_are_written_as_django_writes_them():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    widget = forms.Select(choices=[("a", gettext_lazy("Mine")), ("b", mark_safe("<b>甲</b>")), (3, "乙 & <丙>")])
+    django_markup, ours = both(widget, "x", "b")
+    assert ours == django_markup and "<b>甲</b>" in ours and "&amp; &lt;丙&gt;" in ours
