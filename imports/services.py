@@ -233,11 +233,10 @@ class RecordWriter:
         return dict(Member.objects.filter(pk__in=ids).values_list("pk", "committee_id")) if ids else {}
 
     def _create(self, fresh):
-        from sessions_app.models import Activity, Attendance, month_start
+        from sessions_app.models import Activity, Attendance
 
         for _kept, record in fresh:
-            record.month = month_start(record.held_on)
-            record.is_late = record.late_after_dating()
+            record.derive_dated_fields()  # what Activity.save() does; bulk_create does not call it
         created = Activity.objects.bulk_create([record for _kept, record in fresh], batch_size=CHUNK)
         if any(record.pk is None for record in created):  # a database that returns no ids from a bulk insert
             raise RuntimeError("bulk insert returned no primary keys")

@@ -196,10 +196,14 @@ class Activity(models.Model):
                 raise ValidationError({"campaign": problem})
 
     def save(self, *args, **kwargs):
+        self.derive_dated_fields()
+        super().save(*args, **kwargs)
+
+    def derive_dated_fields(self):
+        """The month and the late flag follow the date held; save() sets them, and so must a bulk insert."""
         if self.held_on:
             self.month = month_start(self.held_on)
             self.is_late = self.late_after_dating()
-        super().save(*args, **kwargs)
 
     def late_after_dating(self):
         """The late flag, decided by when the record ENTERED the portal relative to its month's close.
