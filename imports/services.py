@@ -11,6 +11,7 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import reader, storage
@@ -320,7 +321,7 @@ def import_enqueue(*, user, kind_class, path, token):
     if (storage.read_status(path) or {}).get("state") in ("queued", "running"):
         return  # a second click: the page follows the import already asked for
     storage.set_status(path, state="queued", done=0, total=_kept_meta(user, kind_class, path)["counts"][NEW])
-    import_run.delay(user.pk, token, kind_class.code)
+    import_run.delay(user.pk, token, kind_class.code, get_language())
 
 
 def import_job_run(*, user_id, token, kind_code):

@@ -596,3 +596,17 @@ def test_the_benchmark_previews_imports_and_previews_again(db):
     result = run(30)
     assert (result["records"], result["attendance_rows"]) == (30, 30 * 12)
     assert result["import_counts"]["new"] == 30 and result["reimport_counts"] == {"new": 0, "match": 30, "wrong": 0}
+
+
+def test_a_big_import_writes_its_outcome_in_the_language_of_who_asked(client, tree, people):
+    from imports import storage, tasks
+
+    gone = MemberFactory(committee=tree.county_a, name="李四")
+    client.force_login(people.secretary_a)
+    _, token = upload(client, "records", xlsx(RECORD_HEADERS, [record_row("乙", present="李四")]))
+    preview(client, token)
+    gone.delete()
+    path, _kind = storage.find(people.secretary_a, token, ["records"])
+    tasks.import_run(people.secretary_a.pk, token, "records", "en")  # as a worker runs it, outside any request
+    reasons = [message for _n, _c, message in storage.read_status(path)["summary"]["errors"]]
+    assert reasons and all(message.isascii() for message in reasons)
