@@ -67,7 +67,7 @@ def _publish():
         return  # a run is already queued and has not started: it will see this change too
     from .tasks import rollup_dirty
 
-    rollup_dirty.apply_async(retry=False, countdown=getattr(settings, "STATS_COALESCE_SECONDS", 0) or None)
+    rollup_dirty.apply_async(retry=False, countdown=settings.STATS_COALESCE_SECONDS or None)
 
 
 def started():

@@ -174,7 +174,7 @@ def count_records(env, run_id, made):
     return counted
 
 
-def summarize(stats, counted, args, seconds):
+def summarize(stats, counted, args, wall_seconds):
     pages = []
     for row in stats:
         if row["Name"] == "Aggregated":
@@ -187,7 +187,7 @@ def summarize(stats, counted, args, seconds):
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "users": args.users, "spawn_rate": args.spawn_rate, "duration": args.duration,
-        "gunicorn_workers": args.workers, "gunicorn_threads": args.threads, "wall_seconds": seconds,
+        "gunicorn_workers": args.workers, "gunicorn_threads": args.threads, "wall_seconds": wall_seconds,
         "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
         "throughput_rps": round(float(total["Requests/s"] or 0), 2), "records": counted, "pages": pages,
         "targets": {"zero_errors": int(total["Failure Count"]) == 0,
